@@ -1,0 +1,39 @@
+# Two commands: `make run` (set up + run the main job on raw/) and `make test` (set up + tests).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# The project-local Dagster home: run history and event logs (SQLite) live here, never in git.
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: setup run test dev bench validate templates clean distclean
+
+setup: $(STAMP)
+
+# Re-install whenever the dependency pins change; constraints.txt pins every package exactly.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+run: setup
+	$(BIN)/barometer run
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+dev: setup
+	$(BIN)/barometer dev
+
+validate: setup
+	$(BIN)/barometer validate
+
+bench: setup
+	$(BIN)/python tools/bench.py
+
+clean:
+	rm -rf warehouse/barometer.duckdb warehouse/marts warehouse/internal warehouse/reports .dagster_home
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info
