@@ -1,0 +1,1 @@
+"""Asset code: intake of department submissions, indicator computation, marts and publishing."""

@@ -1,0 +1,1 @@
+"""Intake: reading department files, validating them, staging accepted rows."""

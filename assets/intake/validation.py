@@ -1,0 +1,200 @@
+"""Validate one submission file: read it, run the pandera schemas with every failure collected,
+and turn pandera's failure cases into findings a department can act on (file, row, column,
+rule, value, plain words)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from assets.intake.reader import ReadError, parse_file_name, read_submission
+from schemas.catalog import Catalog
+from schemas.code_lists import codes
+from schemas.submission import KEY, RULE_COLUMN, RULE_TEXT, context_schema, row_schema
+
+FINDING_COLUMNS = ["file", "row", "column", "rule", "value", "message"]
+
+
+@dataclass
+class ValidationResult:
+    path: Path
+    department: str | None
+    round: str | None
+    sha256: str
+    rows: pd.DataFrame | None  # the typed rows when accepted, else None
+    findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
+    n_rows: int = 0
+
+    @property
+    def accepted(self) -> bool:
+        return self.rows is not None and self.findings.empty
+
+    def summary(self) -> str:
+        if self.accepted:
+            return f"accepted: {self.n_rows} rows"
+        first = self.findings.iloc[0]
+        more = len(self.findings) - 1
+        return f"rejected: {first['message']}" + (f" (+{more} more)" if more else "")
+
+    def report_text(self) -> str:
+        """The human-readable report for the department."""
+        head = [
+            f"Submission: {self.path.name}",
+            f"Department: {self.department or '?'}   Round: {self.round or '?'}   SHA-256: {self.sha256[:16]}",
+            f"Outcome: {'ACCEPTED' if self.accepted else 'REJECTED'}"
+            + (f" ({self.n_rows} rows)" if self.accepted else f" ({len(self.findings)} problem(s))"),
+        ]
+        if self.accepted:
+            return "\n".join(head) + "\n"
+        lines = head + ["", "Problems (row = the row number in the file; fix them and send the file again):"]
+        for f in self.findings.itertuples(index=False):
+            lines.append(f"- {f.message}")
+        return "\n".join(lines) + "\n"
+
+
+def _rule_name(check: str, column: str | None) -> str:
+    """pandera's check label -> our stable rule name."""
+    check = str(check)
+    if check.startswith("isin("):
+        return f"{column}_in_code_list"
+    if check.startswith("str_matches("):
+        return f"{column}_format"
+    if check.startswith("greater_than_or_equal_to("):
+        return "not_negative"
+    if check.startswith(("coerce_dtype(", "dtype(")):
+        return "is_a_number"
+    if check == "not_nullable":
+        return "required_value"
+    if check == "column_in_dataframe":
+        return "required_column"
+    if check == "column_in_schema":
+        return "unknown_column"
+    if check in ("multiple_fields_uniqueness", "field_uniqueness", "duplicates"):
+        return "unique_cell"
+    return check
+
+
+RULE_TEXT_EXTRA = {
+    "not_negative": "the number cannot be negative",
+    "is_a_number": "the cell must be a number",
+    "required_value": "the cell cannot be empty",
+    "required_column": "a required column is missing",
+    "unknown_column": "the column is not part of the template (allowed: see docs/submissions.md)",
+    "unique_cell": "the same cell (" + ", ".join(KEY) + ") is given more than once",
+}
+
+
+def _explain(rule: str) -> str:
+    if rule.endswith("_in_code_list"):
+        col = rule[: -len("_in_code_list")]
+        lst = {"department": "departments", "district": "districts", "group": "groups", "sex": "sexes"}.get(col)
+        allowed = f": {', '.join(codes(lst))}" if lst else ""
+        return f"'{col}' must be a code from the {lst or col} code list{allowed}"
+    if rule.endswith("_format"):
+        col = rule[: -len("_format")]
+        fmt = {"round": "YYYY-05 or YYYY-11", "reference_period": "YYYY-MM or YYYY",
+               "indicator": "a code such as EMP-M"}.get(col, "the template's format")
+        return f"'{col}' must have the format {fmt}"
+    return RULE_TEXT.get(rule) or RULE_TEXT_EXTRA.get(rule) or rule
+
+
+def _findings(file: str, cases: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
+    out = []
+    for case in cases.itertuples(index=False):
+        rule = _rule_name(case.check, case.column if case.schema_context == "Column" else None)
+        if case.schema_context == "Column":
+            column, value = case.column, case.failure_case
+        elif rule in ("required_column", "unknown_column"):
+            column, value = case.failure_case, None
+        elif rule == "unique_cell":
+            column, value = "indicator", None
+        else:
+            column = RULE_COLUMN.get(rule, case.column)
+            value = None
+        row = None if pd.isna(case.index) else int(case.index)
+        if value is None and row is not None and column in data.columns:
+            value = data.at[row, column]
+        out.append({"file": file, "row": row, "column": column, "rule": rule, "value": value})
+    if not out:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    df = pd.DataFrame(out).drop_duplicates(subset=["row", "column", "rule"])
+    df["row"] = df["row"].astype("Int64")
+    df = df.sort_values(["row", "column", "rule"], na_position="first", kind="stable")
+
+    def message(r) -> str:
+        where = f"{r['file']}" + (f", row {r['row']}" if pd.notna(r["row"]) else "") + f", column '{r['column']}'"
+        val = "" if r["value"] is None or (isinstance(r["value"], float) and pd.isna(r["value"])) else f": {r['value']!r}"
+        return f"{where}{val} — rule {r['rule']}: {_explain(r['rule'])}"
+
+    df["message"] = df.apply(message, axis=1)
+    return df[FINDING_COLUMNS].reset_index(drop=True)
+
+
+def _without_knock_on(cases: pd.DataFrame) -> pd.DataFrame:
+    """Drop the checks that crashed only because a column failed to coerce (a text in a number
+    column): the coercion failure itself already names each offending row."""
+    crashed = cases["index"].isna() & cases["failure_case"].astype(str).str.match(r"^\w+Error\(")
+    return cases[~crashed]
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def validate_file(path: Path, catalog: Catalog, department: str | None = None, round_key: str | None = None) -> ValidationResult:
+    """Validate one file exactly as the pipeline does. Department and round default to the ones
+    in the file name; `barometer check` passes them explicitly."""
+    path = Path(path)
+    name = parse_file_name(path.name)
+    department = department or (name.department if name else None)
+    round_key = round_key or (name.round if name else None)
+    result = ValidationResult(path, department, round_key, sha256_of(path), rows=None)
+    if department is None or round_key is None:
+        result.findings = pd.DataFrame([{
+            "file": path.name, "row": None, "column": None, "rule": "file_name",
+            "value": path.name,
+            "message": f"{path.name}: the file name must be <DEPT>_<YYYY-MM>.csv or .xlsx (e.g. BIF_2009-05.csv)",
+        }], columns=FINDING_COLUMNS)
+        return result
+    try:
+        data = read_submission(path)
+    except ReadError as e:
+        result.findings = pd.DataFrame([{
+            "file": path.name, "row": e.row, "column": e.column, "rule": e.rule, "value": None,
+            "message": f"{e} — rule {e.rule}",
+        }], columns=FINDING_COLUMNS)
+        return result
+    result.n_rows = len(data)
+
+    findings = []
+    try:
+        typed = row_schema().validate(data, lazy=True)
+    except pa.errors.SchemaErrors as e:
+        cases = _without_knock_on(e.failure_cases)
+        findings.append(_findings(path.name, cases, data))
+        bad_rows = set(cases["index"].dropna().astype(int))
+        structural = cases["index"].isna().any()
+        typed = None
+        if not structural:  # columns are right: check the context rules on the rows that typed cleanly
+            clean = data.drop(index=[r for r in bad_rows if r in data.index])
+            typed = row_schema().validate(clean, lazy=False) if len(clean) else None
+    if typed is not None and len(typed):
+        try:
+            context_schema(catalog, department, round_key).validate(typed, lazy=True)
+        except pa.errors.SchemaErrors as e:
+            findings.append(_findings(path.name, e.failure_cases, data))
+    result.findings = (
+        pd.concat(findings, ignore_index=True).sort_values(["row", "column"], na_position="first", kind="stable")
+        .reset_index(drop=True) if findings else pd.DataFrame(columns=FINDING_COLUMNS)
+    )
+    if result.findings.empty:
+        result.rows = typed
+    return result

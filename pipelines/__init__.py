@@ -1,0 +1,1 @@
+"""Orchestration: Dagster definitions, partitions, schedules, sensors, resources and the CLI."""

@@ -1,0 +1,1 @@
+"""Schemas: code lists, the indicator catalog's schema and the pandera submission models."""

@@ -1,0 +1,209 @@
+"""The indicator catalog's own schema: `catalog/indicators.yaml` is validated when loaded and an
+invalid entry is refused with a message naming it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from schemas.code_lists import codes
+
+PERIOD_RE = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
+MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+Unit = Literal["percent", "percentage_points", "count", "grade_points", "index_points", "rank", "weeks"]
+Computation = Literal["rate", "mean", "count", "cumulative_count", "gap_rate", "gap_mean", "reported"]
+Direction = Literal[
+    "must_rise", "must_fall", "must_not_rise", "toward_zero", "toward_100", "toward_level", "none"
+]
+SourceKind = Literal["register", "survey", "administrative"]
+
+# Computations whose rows are counts of persons/units: numerator <= denominator, whole numbers.
+SHARE_COMPUTATIONS = {"rate", "gap_rate"}
+MEAN_COMPUTATIONS = {"mean", "gap_mean"}
+GAP_COMPUTATIONS = {"gap_rate", "gap_mean"}
+
+
+class CatalogError(ValueError):
+    """The catalog file is invalid; the message names the entry and the field."""
+
+
+class Target(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: float | None = None
+    date: str = Field(pattern=MONTH_RE)
+    text: str | None = None
+
+
+class Break(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    from_period: str = Field(pattern=PERIOD_RE)
+    kind: Literal["method", "definition", "source"]
+    reason: str
+
+
+class Caveat(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    from_period: str = Field(pattern=PERIOD_RE)
+    text: str
+
+
+class Indicator(BaseModel):
+    """One published indicator."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[A-Z]{3}-[A-Z0-9]+$")
+    area: str
+    policy_period: str = "2007-10"
+    main_goal: bool = False
+    title_da: str
+    title_en: str
+    definition_en: str | None = None
+    unit: Unit
+    decimals: int = Field(ge=0, le=3)
+    computation: Computation
+    source: str | None = None
+    group: str
+    reference_group: str | None = None
+    sex: Literal["F", "M"] | None = None
+    direction: Direction
+    baseline: str = Field(pattern=PERIOD_RE)
+    targets: list[Target] = []
+    responsible: str
+    delivered_by: str
+    source_kind: SourceKind
+    districts: bool
+    breaks: list[Break] = []
+    caveats: list[Caveat] = []
+    note: str | None = None
+
+    @field_validator("area")
+    @classmethod
+    def _area_known(cls, v: str) -> str:
+        if v not in codes("areas"):
+            raise ValueError(f"unknown area {v!r}; expected one of {codes('areas')}")
+        return v
+
+    @field_validator("group", "reference_group")
+    @classmethod
+    def _group_known(cls, v: str | None) -> str | None:
+        if v is not None and v not in codes("groups"):
+            raise ValueError(f"unknown population group {v!r}; expected one of {codes('groups')}")
+        return v
+
+    @field_validator("responsible", "delivered_by")
+    @classmethod
+    def _department_known(cls, v: str) -> str:
+        if v not in codes("departments"):
+            raise ValueError(f"unknown department {v!r}; expected one of {codes('departments')}")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Indicator":
+        if self.source is None:
+            self.source = self.code
+        if self.computation in GAP_COMPUTATIONS and not self.reference_group:
+            raise ValueError(f"computation {self.computation} needs a reference_group")
+        if self.reference_group == self.group:
+            raise ValueError("reference_group must differ from group")
+        return self
+
+
+class Catalog(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: str
+    policy_periods: dict[str, str]
+    indicators: list[Indicator]
+    fingerprint: str = ""
+
+    def by_code(self) -> dict[str, Indicator]:
+        return {i.code: i for i in self.indicators}
+
+    def series_of(self, department: str) -> dict[str, list[Indicator]]:
+        """Series codes a department submits rows under, each with the indicators cut from it."""
+        out: dict[str, list[Indicator]] = {}
+        for i in self.indicators:
+            if i.delivered_by == department:
+                out.setdefault(i.source, []).append(i)
+        return out
+
+    def departments_of_area(self, area: str) -> list[str]:
+        return sorted({i.delivered_by for i in self.indicators if i.area == area})
+
+    def areas(self) -> list[str]:
+        return [a for a in codes("areas") if any(i.area == a for i in self.indicators)]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per indicator, flat, as loaded into DuckDB (`indicator_catalog`)."""
+        rows = []
+        for i in self.indicators:
+            valued = [t for t in i.targets if t.value is not None]
+            first = i.targets[0] if i.targets else None
+            rows.append(
+                {
+                    "code": i.code, "area": i.area, "policy_period": i.policy_period,
+                    "main_goal": i.main_goal, "title_da": i.title_da, "title_en": i.title_en,
+                    "unit": i.unit, "decimals": i.decimals, "computation": i.computation,
+                    "source": i.source, "population_group": i.group,
+                    "reference_group": i.reference_group, "sex": i.sex, "direction": i.direction,
+                    "baseline": i.baseline,
+                    "target_value": valued[0].value if valued else None,
+                    "target_date": (valued[0] if valued else first).date if (valued or first) else None,
+                    "target_text": (valued[0] if valued else first).text if (valued or first) else None,
+                    "responsible": i.responsible, "delivered_by": i.delivered_by,
+                    "source_kind": i.source_kind, "districts": i.districts,
+                    "catalog_version": self.version, "catalog_fingerprint": self.fingerprint,
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def _entry_name(raw: dict, loc: tuple) -> str:
+    if len(loc) >= 2 and loc[0] == "indicators" and isinstance(loc[1], int):
+        entries = raw.get("indicators") or []
+        code = entries[loc[1]].get("code", "?") if loc[1] < len(entries) and isinstance(entries[loc[1]], dict) else "?"
+        field = ".".join(str(p) for p in loc[2:]) or "(entry)"
+        return f"entry {loc[1] + 1} ({code}), field {field}"
+    return "field " + ".".join(str(p) for p in loc)
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Load and validate the catalog; raise CatalogError naming the offending entry."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise CatalogError(f"{path}: not valid YAML: {e}") from e
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{path}: expected a mapping with 'version' and 'indicators'")
+    try:
+        catalog = Catalog.model_validate(raw)
+    except ValidationError as e:
+        msgs = [f"{path}: {_entry_name(raw, err['loc'])}: {err['msg']}" for err in e.errors()]
+        raise CatalogError("invalid indicator catalog:\n  " + "\n  ".join(msgs)) from None
+    problems = []
+    seen: set[str] = set()
+    for i in catalog.indicators:
+        if i.code in seen:
+            problems.append(f"{path}: indicator {i.code} is defined twice")
+        seen.add(i.code)
+    by_source: dict[str, list[Indicator]] = {}
+    for i in catalog.indicators:
+        by_source.setdefault(i.source, []).append(i)
+    for source, members in by_source.items():
+        if len({m.delivered_by for m in members}) > 1 or len({m.districts for m in members}) > 1:
+            problems.append(f"{path}: indicators cut from series {source} disagree on delivered_by or districts")
+    if problems:
+        raise CatalogError("invalid indicator catalog:\n  " + "\n  ".join(problems))
+    catalog.fingerprint = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return catalog
+
+
+def period_sort_key(period: str) -> str:
+    return period if len(period) == 7 else f"{period}-00"

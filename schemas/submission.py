@@ -1,0 +1,168 @@
+"""The pandera model of a department submission, and the per-file schema that adds what only
+the file's context knows (its department and round, the catalog's series).
+
+One row = one cell of a department's table: indicator series x measurement period x district x
+(subunit) x population group x sex, with counts. See docs/submissions.md.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas.catalog import MEAN_COMPUTATIONS, SHARE_COMPUTATIONS, Catalog
+from schemas.code_lists import CITY, codes
+
+ROUND_RE = r"^\d{4}-(05|11)$"
+PERIOD_RE = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
+KEY = ["indicator", "reference_period", "district", "subunit", "group", "sex"]
+REQUIRED_COLUMNS = ["department", "round", "indicator", "reference_period", "district", "group", "sex"]
+COLUMNS = REQUIRED_COLUMNS[:3] + ["reference_period", "district", "subunit", "group", "sex",
+                                  "numerator", "denominator", "value", "sd", "note"]
+
+
+class SubmissionRow(pa.DataFrameModel):
+    """A department's rows: indicator x period x district x subunit x group x sex, with counts."""
+
+    department: Series[str] = pa.Field(isin=codes("departments"))
+    round: Series[str] = pa.Field(str_matches=ROUND_RE)
+    indicator: Series[str] = pa.Field(str_matches=r"^[A-Z]{3}-[A-Z0-9]+$")
+    reference_period: Series[str] = pa.Field(str_matches=PERIOD_RE)
+    district: Series[str] = pa.Field(isin=codes("districts"))
+    subunit: Series[str] = pa.Field(nullable=True)
+    group: Series[str] = pa.Field(isin=codes("groups"))
+    sex: Series[str] = pa.Field(isin=codes("sexes"))
+    numerator: Series[float] = pa.Field(ge=0, nullable=True)
+    denominator: Series[float] = pa.Field(ge=0, nullable=True)
+    value: Series[float] = pa.Field(nullable=True)
+    sd: Series[float] = pa.Field(ge=0, nullable=True)
+    note: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = KEY
+
+
+# Which column a dataframe-level rule is about, so a report can name it.
+RULE_COLUMN = {
+    "department_matches_file": "department",
+    "round_matches_file": "round",
+    "series_delivered_by_department": "indicator",
+    "period_not_after_round": "reference_period",
+    "district_level_matches_series": "district",
+    "group_used_by_series": "group",
+    "sex_total_or_split": "sex",
+    "numerator_present": "numerator",
+    "denominator_present": "denominator",
+    "value_present_for_reported_series": "value",
+    "counts_are_whole_numbers": "numerator",
+    "numerator_at_most_denominator": "numerator",
+}
+
+# Plain-words explanation of each rule, for the department's report.
+RULE_TEXT = {
+    "department_matches_file": "the department must be the one in the file name",
+    "round_matches_file": "the round must be the one in the file name and folder",
+    "series_delivered_by_department": "the indicator must be a series this department delivers",
+    "period_not_after_round": "a measurement cannot be dated after the round's month",
+    "district_level_matches_series": "district-level series give the 10 district codes; city-level series give KBH",
+    "group_used_by_series": "the population group must be one this indicator uses",
+    "sex_total_or_split": "a cell is given either as sex T or split into F and M, not both",
+    "numerator_present": "numerator is required for this series",
+    "denominator_present": "denominator is required for this series",
+    "value_present_for_reported_series": "value is required for a reported series (and only there)",
+    "counts_are_whole_numbers": "counts of persons or units are whole numbers",
+    "numerator_at_most_denominator": "the numerator cannot exceed the denominator",
+    "isin": "the value must be a code from the code list",
+    "str_matches": "the value does not have the required format",
+    "greater_than_or_equal_to": "the number cannot be negative",
+    "not_nullable": "the cell cannot be empty",
+    "coerce_dtype": "the cell must be a number",
+    "dtype": "the cell must be a number",
+    "column_in_dataframe": "a required column is missing",
+    "column_in_schema": "the column is not part of the template",
+    "field_uniqueness": "the same cell (indicator, period, district, subunit, group, sex) is given twice",
+    "duplicates": "the same cell (indicator, period, district, subunit, group, sex) is given twice",
+}
+
+
+def _series_table(catalog: Catalog, department: str) -> pd.DataFrame:
+    """Per series this department delivers: its computation kind, groups and level."""
+    rows = []
+    for source, members in catalog.series_of(department).items():
+        comps = {m.computation for m in members}
+        groups = {g for m in members for g in (m.group, m.reference_group) if g}
+        rows.append(
+            {
+                "indicator": source,
+                "share": bool(comps & SHARE_COMPUTATIONS),
+                "mean": bool(comps & MEAN_COMPUTATIONS),
+                "reported": comps == {"reported"},
+                "count_only": comps <= {"count", "cumulative_count"},
+                "groups": ",".join(sorted(groups)),
+                "districts": members[0].districts,
+            }
+        )
+    return pd.DataFrame(rows, columns=["indicator", "share", "mean", "reported", "count_only", "groups", "districts"])
+
+
+def _period_end_key(period: pd.Series) -> pd.Series:
+    # "2009" -> "2009-12", "2009-02" -> "2009-02": comparable as text with a round "YYYY-MM".
+    return period.where(period.str.len() == 7, period + "-12")
+
+
+def row_schema() -> pa.DataFrameSchema:
+    """Stage 1: types, code lists, formats and ranges of each column (the model)."""
+    return SubmissionRow.to_schema()
+
+
+def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.DataFrameSchema:
+    """Stage 2: the rules that need the file's context (department, round, catalog series), run on
+    the rows that passed stage 1, so every rule sees typed values."""
+    series = _series_table(catalog, department).set_index("indicator")
+
+    def lookup(df: pd.DataFrame, col: str) -> pd.Series:
+        return df["indicator"].map(series[col]).fillna(False).astype(bool) if col != "groups" \
+            else df["indicator"].map(series[col]).fillna("")
+
+    def known(df: pd.DataFrame) -> pd.Series:
+        return df["indicator"].isin(series.index)
+
+    def rule(fn, name: str) -> pa.Check:
+        return pa.Check(fn, name=name, error=name)
+
+    share = lambda df: lookup(df, "share")  # noqa: E731
+    checks = [
+        rule(lambda df: ~known(df) | (lookup(df, "districts") == (df["district"] != CITY)),
+             "district_level_matches_series"),
+        rule(lambda df: ~known(df) | pd.Series(
+            [g in gs.split(",") for g, gs in zip(df["group"], lookup(df, "groups"))], index=df.index, dtype=bool),
+             "group_used_by_series"),
+        rule(lambda df: ~known(df) | lookup(df, "reported") | df["numerator"].notna(), "numerator_present"),
+        rule(lambda df: ~known(df) | ~(share(df) | lookup(df, "mean")) | df["denominator"].notna(),
+             "denominator_present"),
+        rule(lambda df: ~known(df) | (lookup(df, "reported") == df["value"].notna()),
+             "value_present_for_reported_series"),
+        rule(lambda df: ~known(df) | ~(share(df) | lookup(df, "count_only"))
+             | ((df["numerator"].isna() | (df["numerator"] % 1 == 0))
+                & (df["denominator"].isna() | (df["denominator"] % 1 == 0))),
+             "counts_are_whole_numbers"),
+        rule(lambda df: ~known(df) | ~share(df) | df["numerator"].isna() | df["denominator"].isna()
+             | (df["numerator"] <= df["denominator"]), "numerator_at_most_denominator"),
+        rule(_sex_total_or_split, "sex_total_or_split"),
+        rule(lambda df: df["department"] == department, "department_matches_file"),
+        rule(lambda df: df["round"] == round_key, "round_matches_file"),
+        rule(lambda df: known(df), "series_delivered_by_department"),
+        rule(lambda df: _period_end_key(df["reference_period"]) <= round_key, "period_not_after_round"),
+    ]
+    return pa.DataFrameSchema(checks=checks, name=f"{department} {round_key}")
+
+
+def _sex_total_or_split(df: pd.DataFrame) -> pd.Series:
+    cell = ["indicator", "reference_period", "district", "subunit", "group"]
+    key = df[cell].astype(str).agg("|".join, axis=1)
+    has_total = df["sex"].eq("T").groupby(key).transform("any")
+    has_split = df["sex"].isin(["F", "M"]).groupby(key).transform("any")
+    return ~(has_total & has_split)
