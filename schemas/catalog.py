@@ -139,6 +139,14 @@ class Catalog(BaseModel):
     def areas(self) -> list[str]:
         return [a for a in codes("areas") if any(i.area == a for i in self.indicators)]
 
+    def breaks_frame(self) -> pd.DataFrame:
+        """Series breaks and caveats, one row each (`indicator_breaks`)."""
+        rows = [{"code": i.code, "from_period": b.from_period, "kind": b.kind, "breaks_series": True, "text": b.reason}
+                for i in self.indicators for b in i.breaks]
+        rows += [{"code": i.code, "from_period": c.from_period, "kind": "caveat", "breaks_series": False, "text": c.text}
+                 for i in self.indicators for c in i.caveats]
+        return pd.DataFrame(rows, columns=["code", "from_period", "kind", "breaks_series", "text"])
+
     def to_frame(self) -> pd.DataFrame:
         """One row per indicator, flat, as loaded into DuckDB (`indicator_catalog`)."""
         rows = []
@@ -207,3 +215,19 @@ def load_catalog(path: Path) -> Catalog:
 
 def period_sort_key(period: str) -> str:
     return period if len(period) == 7 else f"{period}-00"
+
+
+class DisclosureRules(BaseModel):
+    """Minimum cell sizes for published district figures (catalog/disclosure.yaml)."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: str
+    min_count: int = Field(ge=1)
+    min_denominator: int = Field(ge=1)
+
+
+def load_disclosure_rules(path: Path) -> DisclosureRules:
+    try:
+        return DisclosureRules.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    except (ValidationError, yaml.YAMLError) as e:
+        raise CatalogError(f"{path}: invalid disclosure rules: {e}") from None

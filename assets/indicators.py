@@ -1,0 +1,66 @@
+"""One asset per policy area: its indicators computed from the current submission rows, per
+district and for the city from summed counts (assets/sql/observations.sql)."""
+
+
+import dagster as dg
+
+from assets.catalog import indicator_catalog
+from assets.intake.assets import submission_asset_key
+from pipelines.resources import Warehouse, sql
+from schemas.catalog import Catalog
+from schemas.code_lists import load_code_list
+
+
+def area_asset_key(area: str) -> dg.AssetKey:
+    return dg.AssetKey(f"{area}_indicators")
+
+
+def build_area_asset(area: str, label: str, departments: list[str], codes: list[str]) -> dg.AssetsDefinition:
+    owners = {r.code: r.owner for r in load_code_list("departments").itertuples()}
+
+    @dg.asset(
+        key=area_asset_key(area),
+        group_name=area,
+        owners=[owners[d] for d in departments],
+        kinds={"duckdb", "sql"},
+        deps=[indicator_catalog, *[submission_asset_key(d) for d in departments]],
+        description=(
+            f"{label}: one row per indicator x reference period x district (KBH = the city, from summed "
+            f"counts) with value, comparison-group value and the counts behind it, for {', '.join(codes)}."
+        ),
+        metadata={"indicators": dg.MetadataValue.json(codes), "spec": "docs/warehouse.md"},
+    )
+    def _area(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            con.execute(sql("observations.sql"), {"area": area})
+            rows, n_ind, latest = con.execute(
+                "SELECT count(*), count(DISTINCT indicator), max(reference_date) "
+                "FROM indicator_observations WHERE area = ?", [area]
+            ).fetchone()
+            preview = con.execute(
+                """
+                SELECT indicator, reference_period, round(value, 2) AS value
+                FROM indicator_observations WHERE area = ? AND district = 'KBH'
+                QUALIFY row_number() OVER (PARTITION BY indicator ORDER BY reference_date DESC) = 1
+                ORDER BY indicator
+                """, [area]
+            ).fetchdf()
+        return dg.MaterializeResult(
+            metadata={
+                "rows": dg.MetadataValue.int(int(rows)),
+                "indicators_computed": dg.MetadataValue.int(int(n_ind)),
+                "latest_reference_date": str(latest) if latest else "none",
+                "latest_city_values": dg.MetadataValue.md(preview.to_markdown(index=False) if len(preview) else "none"),
+            }
+        )
+
+    return _area
+
+
+def build_area_assets(catalog: Catalog) -> list[dg.AssetsDefinition]:
+    labels = {r.code: r.label_en for r in load_code_list("areas").itertuples()}
+    return [
+        build_area_asset(area, labels[area], catalog.departments_of_area(area),
+                         [i.code for i in catalog.indicators if i.area == area])
+        for area in catalog.areas()
+    ]

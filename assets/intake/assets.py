@@ -1,0 +1,90 @@
+"""One intake asset per department, partitioned by round: the department's files in
+raw/<round>/ validated against the pandera schemas and staged in the internal warehouse."""
+
+
+import dagster as dg
+
+from assets.intake.staging import FileOutcome, ingest_department_round
+from pipelines.partitions import rounds
+from pipelines.resources import Warehouse
+from schemas.code_lists import load_code_list
+
+
+def submission_asset_key(department: str) -> dg.AssetKey:
+    return dg.AssetKey(f"{department.lower()}_submissions")
+
+
+def _outcome_table(outcomes: list[FileOutcome]) -> str:
+    if not outcomes:
+        return "_No file from this department in the round(s) processed._"
+    lines = ["| round | file | status | rows | problems | first problem |", "|---|---|---|---|---|---|"]
+    for o in outcomes:
+        first = "" if o.status != "rejected" else o.summary.removeprefix("rejected: ").replace("|", "/")
+        lines.append(f"| {o.round} | {o.file_name} | {o.status} | {o.n_rows} | {o.problems} | {first} |")
+    return "\n".join(lines)
+
+
+def build_submission_asset(department: str, name_en: str, owner: str) -> dg.AssetsDefinition:
+    key = submission_asset_key(department)
+    check = dg.AssetCheckSpec(
+        "all_files_accepted", asset=key,
+        description="Every file the department delivered for the round passed validation (warns otherwise).",
+    )
+
+    @dg.asset(
+        key=key,
+        group_name="intake",
+        owners=[owner],
+        kinds={"csv", "xlsx", "pandera", "duckdb"},
+        partitions_def=rounds,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        check_specs=[check],
+        description=(
+            f"{department} ({name_en}): the rows of its submission for the round, validated against "
+            f"the pandera schema and staged in `submission_rows` (one row per cell: indicator x period "
+            f"x district x group x sex). Files are read from raw/<round>/{department}_<round>*.csv|xlsx."
+        ),
+        metadata={"department": department, "spec": "docs/submissions.md"},
+    )
+    def _submissions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        catalog = warehouse.catalog()
+        outcomes: list[FileOutcome] = []
+        with warehouse.connect() as con:
+            for round_key in context.partition_keys:
+                outcomes += ingest_department_round(
+                    con, warehouse.raw, warehouse.reports_dir, catalog, department, round_key, context.run_id
+                )
+            staged = con.execute(
+                "SELECT count(*) FROM submission_rows WHERE department = ? AND round IN (SELECT unnest(?))",
+                [department, list(context.partition_keys)],
+            ).fetchone()[0]
+        rejected = [o for o in outcomes if o.status == "rejected"]
+        for o in rejected:
+            context.log.warning(f"{o.file_name} ({o.round}) rejected, report: {o.report_path}")
+        return dg.MaterializeResult(
+            metadata={
+                "rows": dg.MetadataValue.int(int(staged)),
+                "files_received": dg.MetadataValue.int(len(outcomes)),
+                "files_accepted": dg.MetadataValue.int(sum(o.status == "accepted" for o in outcomes)),
+                "files_rejected": dg.MetadataValue.int(len(rejected)),
+                "files": dg.MetadataValue.md(_outcome_table(outcomes)),
+            },
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name="all_files_accepted",
+                    passed=not rejected,
+                    severity=dg.AssetCheckSeverity.WARN,
+                    metadata={
+                        "rejected_files": dg.MetadataValue.json([o.file_name for o in rejected]),
+                        "reports": dg.MetadataValue.json([o.report_path for o in rejected]),
+                    },
+                )
+            ],
+        )
+
+    return _submissions
+
+
+def build_submission_assets() -> list[dg.AssetsDefinition]:
+    depts = load_code_list("departments")
+    return [build_submission_asset(r.code, r.name_en, r.owner) for r in depts.itertuples()]

@@ -1,0 +1,117 @@
+"""Stage one department's files of one round: validate each, write reports for rejected files,
+and replace the department's staged rows for the round with those of its winning file, in one
+transaction (a failure leaves the previous staging as it was)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from assets.intake.reader import parse_file_name
+from assets.intake.validation import ValidationResult, validate_file
+from schemas.catalog import Catalog
+
+ROW_COLUMNS = ["indicator", "reference_period", "district", "subunit", "group", "sex",
+               "numerator", "denominator", "value", "sd", "note"]
+
+
+@dataclass
+class FileOutcome:
+    round: str
+    department: str
+    file_name: str
+    status: str  # accepted | superseded | rejected
+    n_rows: int
+    problems: int
+    summary: str
+    report_path: str | None
+
+
+def department_files(raw_dir: Path, department: str, round_key: str) -> list[Path]:
+    """The department's files in raw/<round>/, in name order (the last accepted one wins)."""
+    folder = raw_dir / round_key
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in sorted(folder.iterdir()):
+        parsed = parse_file_name(p.name)
+        if p.is_file() and parsed and parsed.department == department:
+            out.append(p)
+    return out
+
+
+def write_report(result: ValidationResult, reports_dir: Path, round_key: str) -> Path:
+    folder = reports_dir / round_key
+    folder.mkdir(parents=True, exist_ok=True)
+    txt = folder / f"{result.path.name}.txt"
+    txt.write_text(result.report_text(), encoding="utf-8")
+    result.findings.to_csv(folder / f"{result.path.name}.csv", index=False)
+    return txt
+
+
+def _check_name_round(path: Path, round_key: str, result: ValidationResult) -> None:
+    parsed = parse_file_name(path.name)
+    if parsed and parsed.round != round_key and result.accepted:
+        result.rows = None
+        result.findings = pd.DataFrame([{
+            "file": path.name, "row": None, "column": None, "rule": "file_in_round_folder", "value": parsed.round,
+            "message": f"{path.name}: the file name says round {parsed.round} but it lies in raw/{round_key}/ "
+                       f"— rule file_in_round_folder",
+        }])
+
+
+def ingest_department_round(
+    con: duckdb.DuckDBPyConnection, raw_dir: Path, reports_dir: Path, catalog: Catalog,
+    department: str, round_key: str, run_id: str,
+) -> list[FileOutcome]:
+    files = department_files(raw_dir, department, round_key)
+    results = []
+    for path in files:
+        result = validate_file(path, catalog, department=department, round_key=round_key)
+        _check_name_round(path, round_key, result)
+        results.append(result)
+    winner = next((r for r in reversed(results) if r.accepted), None)
+    now = dt.datetime.now()
+    outcomes, file_rows = [], []
+    for r in results:
+        status = "accepted" if r is winner else ("superseded" if r.accepted else "rejected")
+        report = str(write_report(r, reports_dir, round_key)) if not r.accepted else None
+        outcomes.append(FileOutcome(round_key, department, r.path.name, status, r.n_rows, len(r.findings),
+                                    r.summary(), report))
+        file_rows.append((round_key, department, r.path.name, str(r.path), r.sha256,
+                          dt.datetime.fromtimestamp(r.path.stat().st_mtime), now, status, r.n_rows,
+                          len(r.findings), None if r.accepted else r.findings.iloc[0]["message"], report, run_id))
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        params = [department, round_key]
+        con.execute("DELETE FROM submission_rows WHERE department = ? AND round = ?", params)
+        con.execute("DELETE FROM submission_files WHERE department = ? AND round = ?", params)
+        if file_rows:
+            con.executemany("INSERT INTO submission_files VALUES (" + ",".join(["?"] * 13) + ")", file_rows)
+        if winner is not None:
+            incoming = winner.rows[ROW_COLUMNS].reset_index(names="source_row")
+            con.register("incoming_rows", incoming)
+            con.execute(
+                """
+                INSERT INTO submission_rows
+                SELECT ?, ?, ?, ?, source_row::INTEGER, indicator, reference_period,
+                       CASE WHEN length(reference_period) = 7
+                            THEN CAST(reference_period || '-01' AS DATE)
+                            ELSE make_date(CAST(reference_period AS INTEGER), 1, 1) END,
+                       CASE WHEN length(reference_period) = 7 THEN 'month' ELSE 'year' END,
+                       district, subunit, "group", sex, numerator, denominator, value, sd, note
+                FROM incoming_rows
+                """,
+                [round_key, department, winner.path.name, winner.sha256],
+            )
+            con.unregister("incoming_rows")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return outcomes

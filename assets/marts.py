@@ -1,0 +1,105 @@
+"""The public BI contract (docs/warehouse.md): barometer_history, barometer_latest and
+district_values, then their publication as a swapped-in DuckDB file and parquet marts."""
+
+
+import dagster as dg
+
+from assets.lights import add_lights
+from assets.publish import PUBLIC_MARTS, publish
+from pipelines.resources import Warehouse, sql
+
+MARTS = "marts"
+OWNERS = ["team:bif"]  # BIF coordinates the barometer
+
+
+def _rows(con, table: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]:
+    @dg.asset(
+        group_name=MARTS, owners=OWNERS, kinds={"duckdb", "sql", "pandas"}, deps=area_keys,
+        description="One row per indicator x measurement date at city level (KBH): value, change since the "
+                    "previous measurement, traffic light with its reason, series break and caveat.",
+        metadata={"spec": "docs/warehouse.md#barometer_history"},
+    )
+    def barometer_history(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            base = con.execute(sql("history_base.sql")).fetchdf()
+            breaks = con.execute("SELECT * FROM indicator_breaks").fetchdf()
+            history = add_lights(base, breaks)  # noqa: F841 - read by DuckDB below
+            con.execute(
+                """
+                CREATE OR REPLACE TABLE barometer_history AS
+                SELECT indicator, area, title_en, title_da, unit, direction, main_goal,
+                       reference_period, CAST(reference_date AS DATE) AS reference_date, period_type,
+                       value, previous_period, previous_value, change_since_previous,
+                       light, light_reason, series_break, caveat,
+                       comparison_group, comparison_value,
+                       published_round, source_files, source_rows, catalog_version
+                FROM history ORDER BY area, indicator, reference_date
+                """
+            )
+            lights = con.execute(
+                "SELECT coalesce(light, 'none') AS light, count(*) AS n FROM barometer_history GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+            n = _rows(con, "barometer_history")
+        return dg.MaterializeResult(metadata={"rows": dg.MetadataValue.int(n), "lights": dict(lights)})
+
+    @dg.asset(
+        group_name=MARTS, owners=OWNERS, kinds={"duckdb", "sql"}, deps=[barometer_history],
+        description="One row per indicator: its latest measurement, previous value, change, light, baseline "
+                    "and target.",
+        metadata={"spec": "docs/warehouse.md#barometer_latest"},
+    )
+    def barometer_latest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            con.execute(sql("latest.sql"))
+            preview = con.execute(
+                "SELECT indicator, reference_period, value, light FROM barometer_latest ORDER BY indicator"
+            ).fetchdf()
+            n = _rows(con, "barometer_latest")
+        return dg.MaterializeResult(metadata={
+            "rows": dg.MetadataValue.int(n),
+            "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if n else "none"),
+        })
+
+    @dg.asset(
+        group_name=MARTS, owners=OWNERS, kinds={"duckdb", "sql"}, deps=area_keys,
+        description="One row per district-level indicator x district (KBH = city) x measurement date, with "
+                    "primary disclosure control: small cells are NULL and marked with the reason.",
+        metadata={"spec": "docs/warehouse.md#district_values"},
+    )
+    def district_values(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        rules = warehouse.disclosure_rules()
+        with warehouse.connect() as con:
+            con.execute(sql("district_values.sql"),
+                        {"min_count": rules.min_count, "min_denominator": rules.min_denominator})
+            n = _rows(con, "district_values")
+            suppressed = int(con.execute("SELECT count(*) FROM district_values WHERE suppressed").fetchone()[0])
+        return dg.MaterializeResult(metadata={
+            "rows": dg.MetadataValue.int(n),
+            "suppressed_cells": dg.MetadataValue.int(suppressed),
+            "disclosure_rules": f"version {rules.version}: min count {rules.min_count}, "
+                                f"min denominator {rules.min_denominator}",
+        })
+
+    @dg.asset(
+        group_name=MARTS, owners=OWNERS, kinds={"duckdb", "parquet"},
+        deps=[barometer_history, barometer_latest, district_values],
+        description="The published warehouse: warehouse/barometer.duckdb (tables " + ", ".join(PUBLIC_MARTS)
+                    + ", indicators, districts) and warehouse/marts/*.parquet, built beside the published "
+                    "files and swapped in atomically, so readers never see a half-built warehouse.",
+        metadata={"spec": "docs/warehouse.md"},
+    )
+    def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            counts = publish(con, warehouse.public_db, warehouse.marts_dir, context.run_id)
+        return dg.MaterializeResult(metadata={
+            "rows": dg.MetadataValue.int(sum(counts.values())),
+            **{f"rows_{k}": dg.MetadataValue.int(v) for k, v in counts.items()},
+            "duckdb": dg.MetadataValue.path(str(warehouse.public_db)),
+            "marts": dg.MetadataValue.path(str(warehouse.marts_dir)),
+        })
+
+    return [barometer_history, barometer_latest, district_values, published_warehouse]

@@ -1,0 +1,51 @@
+"""Publish the public marts without ever exposing a half-built warehouse: build a new DuckDB file
+and new parquet files beside the published ones, then swap each in with an atomic rename.
+
+A BI tool holding the old `barometer.duckdb` open keeps reading the old file (its inode lives on
+until it reconnects); DuckDB's lock on that file never blocks the run, which writes a new file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+PUBLIC_MARTS = ["barometer_history", "barometer_latest", "district_values"]
+# Published beside the marts: metadata a BI user needs to read them (no counts of persons).
+PUBLIC_REFERENCE = {"indicators": "indicator_catalog", "districts": "code_districts"}
+
+
+def publish(con: duckdb.DuckDBPyConnection, public_db: Path, marts_dir: Path, run_id: str) -> dict[str, int]:
+    """Copy the public tables from the internal connection into a fresh file and parquet files,
+    then rename them into place. Returns the row count per published mart."""
+    public_db.parent.mkdir(parents=True, exist_ok=True)
+    marts_dir.mkdir(parents=True, exist_ok=True)
+    tag = run_id[:8] if run_id else "manual"
+    tmp_db = public_db.with_name(f".{public_db.name}.{tag}.tmp")
+    tmp_marts = marts_dir / f".tmp-{tag}"
+    for leftover in (tmp_db, tmp_db.with_name(tmp_db.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(tmp_marts, ignore_errors=True)
+    tmp_marts.mkdir()
+
+    counts: dict[str, int] = {}
+    con.execute(f"ATTACH '{tmp_db}' AS pub")
+    try:
+        for name in PUBLIC_MARTS:
+            con.execute(f"CREATE TABLE pub.{name} AS SELECT * FROM main.{name}")
+            counts[name] = con.execute(f"SELECT count(*) FROM pub.{name}").fetchone()[0]
+            con.execute(f"COPY main.{name} TO '{tmp_marts / (name + '.parquet')}' (FORMAT parquet)")
+        for public, internal in PUBLIC_REFERENCE.items():
+            con.execute(f"CREATE TABLE pub.{public} AS SELECT * FROM main.{internal}")
+        con.execute("CHECKPOINT pub")
+    finally:
+        con.execute("DETACH pub")
+
+    # Swap in: marts first, the database last (the file BI tools open).
+    for name in PUBLIC_MARTS:
+        os.replace(tmp_marts / f"{name}.parquet", marts_dir / f"{name}.parquet")
+    shutil.rmtree(tmp_marts, ignore_errors=True)
+    os.replace(tmp_db, public_db)
+    return counts

@@ -1,0 +1,77 @@
+-- Compute one policy area's indicators from the current submission rows: one row per
+-- indicator x reference period x district, plus the city (KBH) from the summed counts.
+-- $area: the policy area. Set-based: one pass over the rows, whatever their number.
+DELETE FROM indicator_observations WHERE area = $area;
+
+INSERT INTO indicator_observations
+WITH src AS (
+    SELECT
+        c.code, c.area, c.computation, c.population_group AS c_group, c.reference_group AS c_ref,
+        c.catalog_version,
+        r.*
+    FROM current_rows AS r
+    JOIN indicator_catalog AS c
+      ON r.indicator = c.source
+     AND (c.sex IS NULL OR r.sex = c.sex)
+     AND r.population_group IN (c.population_group, c.reference_group)
+    WHERE c.area = $area
+),
+scoped AS (  -- each district row counts for its district and for the city
+    SELECT *, district AS unit FROM src WHERE district <> 'KBH'
+    UNION ALL
+    SELECT *, 'KBH' AS unit FROM src
+),
+agg AS (
+    SELECT
+        code, unit, reference_period,
+        any_value(area) AS area, any_value(computation) AS computation,
+        any_value(reference_date) AS reference_date, any_value(period_type) AS period_type,
+        sum(numerator)   FILTER (WHERE population_group = c_group) AS gn,
+        sum(denominator) FILTER (WHERE population_group = c_group) AS gd,
+        any_value(value) FILTER (WHERE population_group = c_group) AS gv,
+        -- sum of squares from each cell's mean and sd, to pool the sd exactly across cells
+        sum(CASE WHEN denominator > 0 THEN (denominator - 1) * coalesce(sd, 0) ^ 2
+                 + numerator ^ 2 / denominator END) FILTER (WHERE population_group = c_group) AS gss,
+        sum(numerator)   FILTER (WHERE population_group = c_ref) AS rn,
+        sum(denominator) FILTER (WHERE population_group = c_ref) AS rd,
+        sum(CASE WHEN denominator > 0 THEN (denominator - 1) * coalesce(sd, 0) ^ 2
+                 + numerator ^ 2 / denominator END) FILTER (WHERE population_group = c_ref) AS rss,
+        bool_or(sd IS NOT NULL) AS has_sd,
+        count(*) AS source_rows,
+        list(DISTINCT file_name ORDER BY file_name) AS source_files,
+        max(round) AS published_round,
+        any_value(catalog_version) AS catalog_version
+    FROM scoped
+    GROUP BY code, unit, reference_period
+),
+valued AS (
+    SELECT *,
+        CASE computation
+            WHEN 'rate'      THEN 100 * gn / nullif(gd, 0)
+            WHEN 'mean'      THEN gn / nullif(gd, 0)
+            WHEN 'count'     THEN gn
+            WHEN 'cumulative_count' THEN gn
+            WHEN 'gap_rate'  THEN 100 * rn / nullif(rd, 0) - 100 * gn / nullif(gd, 0)
+            WHEN 'gap_mean'  THEN rn / nullif(rd, 0) - gn / nullif(gd, 0)
+            WHEN 'reported'  THEN gv
+        END AS raw_value,
+        CASE WHEN computation IN ('rate', 'gap_rate') THEN 100 * rn / nullif(rd, 0)
+             WHEN computation IN ('mean', 'gap_mean') THEN rn / nullif(rd, 0) END AS ref_value
+    FROM agg
+)
+SELECT
+    code, area, reference_period, reference_date, period_type, unit,
+    CASE WHEN computation = 'cumulative_count'
+         THEN sum(raw_value) OVER (PARTITION BY code, unit ORDER BY reference_date
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+         ELSE raw_value END,
+    ref_value,
+    CASE WHEN computation = 'cumulative_count'
+         THEN sum(gn) OVER (PARTITION BY code, unit ORDER BY reference_date
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+         ELSE gn END,
+    gd, rn, rd,
+    CASE WHEN has_sd AND gd > 1 THEN sqrt(greatest(gss - gn ^ 2 / gd, 0) / (gd - 1)) END,
+    CASE WHEN has_sd AND rd > 1 THEN sqrt(greatest(rss - rn ^ 2 / rd, 0) / (rd - 1)) END,
+    source_rows, source_files, published_round, catalog_version
+FROM valued;

@@ -1,0 +1,68 @@
+-- Internal warehouse tables (warehouse/internal/barometer_internal.duckdb). Idempotent DDL.
+-- These hold unsuppressed counts: internal only, never published as they are.
+
+CREATE TABLE IF NOT EXISTS submission_files (
+    round           VARCHAR NOT NULL,   -- the round (partition key) the file was delivered for
+    department      VARCHAR NOT NULL,
+    file_name       VARCHAR NOT NULL,
+    path            VARCHAR NOT NULL,   -- where the file lies in raw/ (never moved)
+    sha256          VARCHAR NOT NULL,
+    received_at     TIMESTAMP,          -- file modification time
+    processed_at    TIMESTAMP NOT NULL,
+    status          VARCHAR NOT NULL,   -- accepted | superseded | rejected
+    n_rows          INTEGER,
+    n_problems      INTEGER NOT NULL,
+    first_problem   VARCHAR,
+    report_path     VARCHAR,
+    run_id          VARCHAR,
+    PRIMARY KEY (round, department, file_name)
+);
+
+CREATE TABLE IF NOT EXISTS submission_rows (
+    round            VARCHAR NOT NULL,
+    department       VARCHAR NOT NULL,
+    file_name        VARCHAR NOT NULL,
+    file_sha256      VARCHAR NOT NULL,
+    source_row       INTEGER NOT NULL,  -- row number in the file as the department sees it
+    indicator        VARCHAR NOT NULL,  -- the series code rows are submitted under
+    reference_period VARCHAR NOT NULL,  -- 'YYYY-MM' or 'YYYY'
+    reference_date   DATE NOT NULL,     -- first day of the period
+    period_type      VARCHAR NOT NULL,  -- month | year
+    district         VARCHAR NOT NULL,
+    subunit          VARCHAR,
+    population_group VARCHAR NOT NULL,
+    sex              VARCHAR NOT NULL,
+    numerator        DOUBLE,
+    denominator      DOUBLE,
+    value            DOUBLE,
+    sd               DOUBLE,
+    note             VARCHAR
+);
+
+-- For each series and period, the rows of the latest round that delivered it: a later round's
+-- rows for a period replace the earlier ones (a correction). Earlier rows stay in submission_rows.
+CREATE OR REPLACE VIEW current_rows AS
+SELECT *
+FROM submission_rows
+QUALIFY round = max(round) OVER (PARTITION BY indicator, reference_period);
+
+CREATE TABLE IF NOT EXISTS indicator_observations (
+    indicator          VARCHAR NOT NULL,
+    area               VARCHAR NOT NULL,
+    reference_period   VARCHAR NOT NULL,
+    reference_date     DATE NOT NULL,
+    period_type        VARCHAR NOT NULL,
+    district           VARCHAR NOT NULL,  -- district code, or KBH for the city (summed counts)
+    value              DOUBLE,            -- unrounded
+    reference_value    DOUBLE,            -- the comparison group's rate/mean, where the catalog has one
+    numerator          DOUBLE,            -- the measured group's counts (cumulated for cumulative_count)
+    denominator        DOUBLE,
+    reference_numerator   DOUBLE,
+    reference_denominator DOUBLE,
+    group_sd           DOUBLE,            -- pooled standard deviation, mean-type series
+    reference_sd       DOUBLE,
+    source_rows        INTEGER NOT NULL,  -- how many submission rows produced the figure
+    source_files       VARCHAR[] NOT NULL,
+    published_round    VARCHAR NOT NULL,  -- the round whose rows produced the figure
+    catalog_version    VARCHAR NOT NULL
+);

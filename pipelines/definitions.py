@@ -1,0 +1,29 @@
+"""Assembly only: the barometer's assets, checks, job, schedules, sensor and resources."""
+
+import dagster as dg
+
+from assets.catalog import indicator_catalog
+from assets.indicators import area_asset_key, build_area_assets
+from assets.intake.assets import build_submission_assets
+from assets.marts import build_mart_assets
+from pipelines import resources, schedules, sensors, settings
+from pipelines.jobs import barometer_job
+from schemas.catalog import load_catalog
+
+# The asset graph's shape (which departments feed which area) comes from the catalog's
+# delivered_by fields; the figures are read when a run starts, never here.
+_catalog = load_catalog(settings.catalog_path())
+_areas = build_area_assets(_catalog)
+
+defs = dg.Definitions(
+    assets=[
+        *build_submission_assets(),
+        indicator_catalog,
+        *_areas,
+        *build_mart_assets([area_asset_key(a) for a in _catalog.areas()]),
+    ],
+    jobs=[barometer_job],
+    schedules=[schedules.spring_round, schedules.november_round],
+    sensors=[sensors.new_file_in_raw],
+    resources=resources.for_env(),
+)

@@ -1,0 +1,14 @@
+"""A round is the spring (May) or the November update of the barometer: keys "2009-05", "2009-11"."""
+
+import dagster as dg
+
+# Windows start on 1 May and 1 November. end_offset=1 makes the round in progress (whose window
+# has not ended yet) a partition, so departments' files for it can be processed as they arrive.
+rounds = dg.TimeWindowPartitionsDefinition(
+    cron_schedule="0 0 1 5,11 *",
+    start="2006-11",
+    fmt="%Y-%m",
+    end_offset=1,
+)
+
+ROUND_KEY_RE = r"^\d{4}-(05|11)$"

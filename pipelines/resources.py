@@ -1,0 +1,81 @@
+"""Resources: where raw files are read and the warehouse is written, and the internal DuckDB
+connection. Paths come from the environment (BAROMETER_RAW_DIR, BAROMETER_WAREHOUSE_DIR) when
+the run starts, never at import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipelines import settings
+from schemas.catalog import Catalog, DisclosureRules, load_catalog, load_disclosure_rules
+
+SQL_DIR = Path(__file__).resolve().parents[1] / "assets" / "sql"
+
+
+def sql(name: str) -> str:
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The barometer's storage: raw/ (read only), the internal DuckDB file (the pipeline's single
+    writer) and the published outputs. Empty settings fall back to the environment, then to the
+    project-local folders."""
+
+    raw_dir: str = ""
+    warehouse_dir: str = ""
+    catalog_file: str = ""
+
+    @property
+    def raw(self) -> Path:
+        return Path(self.raw_dir).resolve() if self.raw_dir else settings.raw_dir()
+
+    @property
+    def root(self) -> Path:
+        return Path(self.warehouse_dir).resolve() if self.warehouse_dir else settings.warehouse_dir()
+
+    @property
+    def internal_db(self) -> Path:
+        return self.root / settings.INTERNAL_DB_RELPATH
+
+    @property
+    def public_db(self) -> Path:
+        return self.root / settings.PUBLIC_DB_NAME
+
+    @property
+    def marts_dir(self) -> Path:
+        return self.root / "marts"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def catalog_path(self) -> Path:
+        return Path(self.catalog_file).resolve() if self.catalog_file else settings.catalog_path()
+
+    def catalog(self) -> Catalog:
+        return load_catalog(self.catalog_path)
+
+    def disclosure_rules(self) -> DisclosureRules:
+        """The disclosure rules kept beside the catalog (disclosure.yaml)."""
+        return load_disclosure_rules(self.catalog_path.parent / "disclosure.yaml")
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the internal database, its tables created if missing."""
+        self.internal_db.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(self.internal_db))
+        try:
+            con.execute(sql("schema.sql"))
+            yield con
+        finally:
+            con.close()
+
+
+def for_env() -> dict[str, dg.ConfigurableResource]:
+    return {"warehouse": Warehouse()}

@@ -1,0 +1,45 @@
+"""Notice a new or changed file in raw/<round>/ and run that round."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import dagster as dg
+
+from pipelines import settings
+from pipelines.jobs import barometer_job
+from pipelines.partitions import ROUND_KEY_RE, rounds
+
+
+def scan_raw(raw_dir) -> dict[str, str]:
+    """{relative path: 'mtime_ns:size'} of the files under raw/<round>/."""
+    out = {}
+    if not raw_dir.is_dir():
+        return out
+    for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir() and re.match(ROUND_KEY_RE, p.name)):
+        for f in sorted(folder.iterdir()):
+            if f.is_file() and not f.name.startswith("."):
+                st = f.stat()
+                out[f"{folder.name}/{f.name}"] = f"{st.st_mtime_ns}:{st.st_size}"
+    return out
+
+
+@dg.sensor(job=barometer_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED,
+           description="Requests a run of a round when a file in raw/<round>/ is new or changed.")
+def new_file_in_raw(context: dg.SensorEvaluationContext):
+    seen = json.loads(context.cursor) if context.cursor else {}
+    now = scan_raw(settings.raw_dir())
+    changed = sorted({path.split("/")[0] for path, sig in now.items() if seen.get(path) != sig})
+    valid = set(rounds.get_partition_keys())
+    for round_key in changed:
+        if round_key not in valid:
+            context.log.warning(f"raw/{round_key}/ is not a round the barometer knows; skipped")
+            continue
+        files = sorted(p for p in now if p.startswith(round_key + "/") and seen.get(p) != now[p])
+        yield dg.RunRequest(
+            run_key=f"{round_key}:" + ",".join(f"{p}@{now[p]}" for p in files),
+            partition_key=round_key,
+            tags={"barometer/trigger": "new_file", "barometer/files": ",".join(files)[:200]},
+        )
+    context.update_cursor(json.dumps(now))
