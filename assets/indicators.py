@@ -6,7 +6,7 @@ import dagster as dg
 
 from assets.catalog import indicator_catalog
 from assets.intake.assets import submission_asset_key
-from pipelines.resources import Warehouse, sql
+from pipelines.resources import Warehouse, execute_script, sql
 from schemas.catalog import Catalog
 from schemas.code_lists import load_code_list
 
@@ -32,7 +32,7 @@ def build_area_asset(area: str, label: str, departments: list[str], codes: list[
     )
     def _area(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            con.execute(sql("observations.sql"), {"area": area})
+            execute_script(con, sql("observations.sql"), {"area": area})
             rows, n_ind, latest = con.execute(
                 "SELECT count(*), count(DISTINCT indicator), max(reference_date) "
                 "FROM indicator_observations WHERE area = ?", [area]

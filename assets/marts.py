@@ -6,7 +6,7 @@ import dagster as dg
 
 from assets.lights import add_lights
 from assets.publish import PUBLIC_MARTS, publish
-from pipelines.resources import Warehouse, sql
+from pipelines.resources import Warehouse, execute_script, sql
 
 MARTS = "marts"
 OWNERS = ["team:bif"]  # BIF coordinates the barometer
@@ -54,7 +54,7 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
     )
     def barometer_latest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            con.execute(sql("latest.sql"))
+            execute_script(con, sql("latest.sql"))
             preview = con.execute(
                 "SELECT indicator, reference_period, value, light FROM barometer_latest ORDER BY indicator"
             ).fetchdf()
@@ -73,8 +73,8 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
     def district_values(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         rules = warehouse.disclosure_rules()
         with warehouse.connect() as con:
-            con.execute(sql("district_values.sql"),
-                        {"min_count": rules.min_count, "min_denominator": rules.min_denominator})
+            execute_script(con, sql("district_values.sql"),
+                           {"min_count": rules.min_count, "min_denominator": rules.min_denominator})
             n = _rows(con, "district_values")
             suppressed = int(con.execute("SELECT count(*) FROM district_values WHERE suppressed").fetchone()[0])
         return dg.MaterializeResult(metadata={

@@ -4,6 +4,7 @@ the run starts, never at import."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,3 +80,22 @@ class Warehouse(dg.ConfigurableResource):
 
 def for_env() -> dict[str, dg.ConfigurableResource]:
     return {"warehouse": Warehouse()}
+
+
+def execute_script(con: duckdb.DuckDBPyConnection, script: str, params: dict | None = None) -> None:
+    """Run a multi-statement SQL file in one transaction, giving each statement the named
+    parameters ($name) it uses (DuckDB binds parameters to one statement at a time)."""
+    statements = [s.strip() for s in re.split(r";\s*\n", script) if s.strip() and not _only_comments(s)]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for stmt in statements:
+            used = {k: v for k, v in (params or {}).items() if re.search(rf"\${k}\b", stmt)}
+            con.execute(stmt, used) if used else con.execute(stmt)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _only_comments(stmt: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in stmt.splitlines())

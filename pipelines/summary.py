@@ -1,0 +1,96 @@
+"""The short summary `barometer run` prints: rounds, submissions (with the reason for each
+rejection), indicators computed, the latest light per indicator and where the outputs are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from schemas.code_lists import department_codes
+
+LIGHT_MARK = {"green": "green ", "yellow": "yellow", "red": "red   ", None: "-     "}
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def delivery_matrix(con: duckdb.DuckDBPyConnection, rounds: list[str]) -> list[str]:
+    files = con.execute(
+        "SELECT round, department, status FROM submission_files WHERE round IN (SELECT unnest(?))", [rounds]
+    ).fetchall()
+    status: dict[tuple[str, str], set[str]] = {}
+    for r, d, s in files:
+        status.setdefault((r, d), set()).add(s)
+    depts = department_codes()
+    lines = ["  round    " + " ".join(f"{d:>4}" for d in depts)]
+    for r in rounds:
+        cells = []
+        for d in depts:
+            s = status.get((r, d), set())
+            cells.append("ok" if "accepted" in s and "rejected" not in s else
+                         "ok!" if "accepted" in s else "REJ" if "rejected" in s else "-")
+        lines.append(f"  {r}  " + " ".join(f"{c:>4}" for c in cells))
+    lines.append("  (ok = accepted, ok! = accepted but another file rejected, REJ = rejected, - = nothing received)")
+    return lines
+
+
+def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Path, rounds: list[str],
+           ignored: list[str]) -> str:
+    out: list[str] = []
+    con = duckdb.connect(str(internal_db), read_only=True)
+    try:
+        out.append(f"Rounds processed ({len(rounds)}): {', '.join(rounds) if rounds else 'none'}")
+        for msg in ignored:
+            out.append(f"  ignored: {msg}")
+        n_files, n_acc, n_rej, n_sup = con.execute(
+            """SELECT count(*), count(*) FILTER (WHERE status = 'accepted'), count(*) FILTER (WHERE status = 'rejected'),
+                      count(*) FILTER (WHERE status = 'superseded')
+               FROM submission_files WHERE round IN (SELECT unnest(?))""", [rounds]).fetchone()
+        out.append("")
+        out.append(f"Submissions: {n_files} files received, {n_acc} accepted, {n_rej} rejected"
+                   + (f", {n_sup} superseded by a later file" if n_sup else ""))
+        out += delivery_matrix(con, rounds)
+        rejected = con.execute(
+            """SELECT round, file_name, n_problems, first_problem, report_path FROM submission_files
+               WHERE status = 'rejected' AND round IN (SELECT unnest(?)) ORDER BY round, file_name""", [rounds]
+        ).fetchall()
+        for r, f, n, first, report in rejected:
+            out.append(f"  REJECTED {r}/{f}: {n} problem(s); first: {first}")
+            out.append(f"           report: {_rel(Path(report))}")
+    finally:
+        con.close()
+
+    pub = duckdb.connect(str(public_db), read_only=True)
+    try:
+        latest = pub.execute(
+            """SELECT area, indicator, reference_period, value, change_since_previous, light, unit
+               FROM barometer_latest ORDER BY area, indicator"""
+        ).fetchall()
+        n_hist = pub.execute("SELECT count(*) FROM barometer_history").fetchone()[0]
+        n_dist = pub.execute("SELECT count(*), count(*) FILTER (WHERE suppressed) FROM district_values").fetchone()
+    finally:
+        pub.close()
+    lights = [r[5] for r in latest]
+    out.append("")
+    out.append(f"Indicators computed: {len(latest)} ({n_hist} city measurements); latest lights: "
+               f"{lights.count('green')} green, {lights.count('yellow')} yellow, {lights.count('red')} red, "
+               f"{lights.count(None)} without a light")
+    out.append(f"  {'area':<16}{'indicator':<10}{'period':<9}{'value':>9}{'change':>9}  light")
+    for area, ind, period, value, change, light, unit in latest:
+        v = "" if value is None else f"{value:g}"
+        c = "" if change is None else f"{change:+g}"
+        out.append(f"  {area:<16}{ind:<10}{period:<9}{v:>9}{c:>9}  {LIGHT_MARK.get(light, light)}")
+    out.append("")
+    out.append("Outputs:")
+    out.append(f"  {_rel(public_db)}  (tables barometer_history, barometer_latest, district_values, indicators, districts)")
+    out.append(f"  {_rel(marts_dir)}/{{barometer_history,barometer_latest,district_values}}.parquet")
+    out.append(f"  district_values: {n_dist[0]} rows, {n_dist[1]} small cells suppressed")
+    if reports_dir.exists():
+        out.append(f"  {_rel(reports_dir)}/<round>/  validation reports of rejected files")
+    out.append("  Lineage and run history: `make dev`, then http://127.0.0.1:3000")
+    return "\n".join(out)
