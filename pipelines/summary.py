@@ -33,9 +33,10 @@ def delivery_matrix(con: duckdb.DuckDBPyConnection, rounds: list[str]) -> list[s
         for d in depts:
             s = status.get((r, d), set())
             cells.append("ok" if "accepted" in s and "rejected" not in s else
-                         "ok!" if "accepted" in s else "REJ" if "rejected" in s else "-")
+                         "ok!" if "accepted" in s else "REJ*" if "kept" in s else "REJ" if "rejected" in s else "-")
         lines.append(f"  {r}  " + " ".join(f"{c:>4}" for c in cells))
-    lines.append("  (ok = accepted, ok! = accepted but another file rejected, REJ = rejected, - = nothing received)")
+    lines.append("  (ok = accepted; ok! = accepted, another file of the round rejected; REJ = rejected;")
+    lines.append("   REJ* = rejected, the earlier accepted file stays published; - = nothing received)")
     return lines
 
 

@@ -23,6 +23,9 @@ Direction = Literal[
     "must_rise", "must_fall", "must_not_rise", "toward_zero", "toward_100", "toward_level", "none"
 ]
 SourceKind = Literal["register", "survey", "administrative"]
+CountedUnit = Literal["persons", "households", "dwellings", "classes", "schools", "institutions", "none"]
+# Cells counting these are about people: small ones are suppressed when published.
+PERSON_UNITS = {"persons", "households"}
 
 # Computations whose rows are counts of persons/units: numerator <= denominator, whole numbers.
 SHARE_COMPUTATIONS = {"rate", "gap_rate"}
@@ -78,6 +81,7 @@ class Indicator(BaseModel):
     responsible: str
     delivered_by: str
     source_kind: SourceKind
+    counted_unit: CountedUnit = "persons"
     districts: bool
     breaks: list[Break] = []
     caveats: list[Caveat] = []
@@ -165,7 +169,8 @@ class Catalog(BaseModel):
                     "target_date": (valued[0] if valued else first).date if (valued or first) else None,
                     "target_text": (valued[0] if valued else first).text if (valued or first) else None,
                     "responsible": i.responsible, "delivered_by": i.delivered_by,
-                    "source_kind": i.source_kind, "districts": i.districts,
+                    "source_kind": i.source_kind, "counted_unit": i.counted_unit,
+                    "counts_persons": i.counted_unit in PERSON_UNITS, "districts": i.districts,
                     "catalog_version": self.version, "catalog_fingerprint": self.fingerprint,
                 }
             )

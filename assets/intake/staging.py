@@ -89,8 +89,20 @@ def ingest_department_round(
     con.execute("BEGIN TRANSACTION")
     try:
         params = [department, round_key]
-        con.execute("DELETE FROM submission_rows WHERE department = ? AND round = ?", params)
-        con.execute("DELETE FROM submission_files WHERE department = ? AND round = ?", params)
+        if winner is not None or not results:
+            # A new accepted file replaces the round's rows; no file at all means nothing delivered.
+            con.execute("DELETE FROM submission_rows WHERE department = ? AND round = ?", params)
+            con.execute("DELETE FROM submission_files WHERE department = ? AND round = ?", params)
+        else:
+            # Every file rejected: what was accepted before stays staged (and published), marked kept.
+            con.execute("DELETE FROM submission_files WHERE department = ? AND round = ? "
+                        "AND status NOT IN ('accepted', 'kept')", params)
+            con.execute("UPDATE submission_files SET status = 'kept' WHERE department = ? AND round = ?", params)
+            kept = con.execute("SELECT file_name FROM submission_files WHERE department = ? AND round = ?",
+                               params).fetchall()
+            if kept:
+                for o in outcomes:
+                    o.summary += f" (the earlier accepted {kept[0][0]} stays published)"
         if file_rows:
             con.executemany("INSERT INTO submission_files VALUES (" + ",".join(["?"] * 13) + ")", file_rows)
         if winner is not None:

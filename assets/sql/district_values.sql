@@ -1,9 +1,9 @@
 -- One row per district-level indicator x district (and KBH) x period, with primary disclosure
--- control: a figure resting on too few persons/units is replaced by NULL and marked with why.
+-- control: a figure resting on too few persons is replaced by NULL and marked with why.
 -- $min_count, $min_denominator: catalog/disclosure.yaml.
 CREATE OR REPLACE TABLE district_values AS
 WITH base AS (
-    SELECT o.*, c.computation, c.decimals, c.unit,
+    SELECT o.*, c.computation, c.decimals, c.unit, c.counts_persons,
            c.computation IN ('rate', 'gap_rate', 'mean', 'gap_mean') AS has_denominator,
            c.computation IN ('rate', 'gap_rate') AS is_share
     FROM indicator_observations o
@@ -13,6 +13,7 @@ WITH base AS (
 judged AS (
     SELECT *,
         CASE
+            WHEN NOT counts_persons THEN NULL  -- classes, schools, dwellings: not about individuals
             WHEN has_denominator AND coalesce(denominator, 0) = 0 THEN NULL
             WHEN has_denominator AND (denominator < $min_denominator
                                       OR coalesce(reference_denominator, $min_denominator) < $min_denominator)

@@ -9,13 +9,13 @@ CREATE TABLE IF NOT EXISTS submission_files (
     sha256          VARCHAR NOT NULL,
     received_at     TIMESTAMP,          -- file modification time
     processed_at    TIMESTAMP NOT NULL,
-    status          VARCHAR NOT NULL,   -- accepted | superseded | rejected
+    status          VARCHAR NOT NULL,   -- accepted | superseded | rejected | kept (see docs/submissions.md)
     n_rows          INTEGER,
     n_problems      INTEGER NOT NULL,
     first_problem   VARCHAR,
     report_path     VARCHAR,
     run_id          VARCHAR,
-    PRIMARY KEY (round, department, file_name)
+    PRIMARY KEY (round, department, file_name, sha256)
 );
 
 CREATE TABLE IF NOT EXISTS submission_rows (
