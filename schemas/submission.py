@@ -124,8 +124,8 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
     series = _series_table(catalog, department).set_index("indicator")
 
     def lookup(df: pd.DataFrame, col: str) -> pd.Series:
-        return df["indicator"].map(series[col]).fillna(False).astype(bool) if col != "groups" \
-            else df["indicator"].map(series[col]).fillna("")
+        mapped = df["indicator"].map(series[col].to_dict())
+        return mapped.eq(True) if col != "groups" else mapped.fillna("")
 
     def known(df: pd.DataFrame) -> pd.Series:
         return df["indicator"].isin(series.index)

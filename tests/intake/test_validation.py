@@ -1,0 +1,72 @@
+"""Every broken file is rejected by the exact rule expected, naming its row and column; the
+valid originals pass (CSV and XLSX)."""
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assets.intake.validation import validate_file
+from conftest import FIXTURES
+from pipelines.cli import main as barometer
+
+BAD = FIXTURES / "bad"
+EXPECTED = list(csv.DictReader(open(BAD / "expected.csv", encoding="utf-8")))
+
+
+@pytest.mark.parametrize("case", EXPECTED, ids=[c["file"] for c in EXPECTED])
+def test_bad_file_rejected_by_expected_rule(case, catalog):
+    result = validate_file(BAD / case["file"], catalog, department="BIF", round_key="2009-05")
+    assert not result.accepted
+    f = result.findings
+    hit = f[f.rule == case["rule"]]
+    assert len(hit), f"{case['file']}: expected rule {case['rule']}, got {sorted(set(f.rule))}"
+    if case["row"]:
+        assert int(case["row"]) in set(hit.row.dropna().astype(int)), hit.to_string()
+    if case["column"]:
+        assert case["column"] in set(hit.column), hit.to_string()
+    # The message a department reads names file, row (when there is one), column and rule.
+    msg = hit.iloc[0].message
+    assert case["file"] in msg and case["rule"] in msg
+    if case["row"]:
+        assert f"row {case['row']}" in " ".join(hit.message)
+
+
+@pytest.mark.parametrize("name", ["BIF_2009-05.csv", "BIF_2009-05.xlsx"])
+def test_valid_files_accepted(name, catalog):
+    result = validate_file(FIXTURES / "good" / name, catalog)
+    assert result.accepted, result.report_text()
+    assert result.n_rows == 4
+    assert list(result.rows.index) == ([2, 3, 4, 5] if name.endswith(".csv") else [4, 5, 6, 7])
+
+
+def test_every_shipped_sample_file_is_valid(catalog):
+    from conftest import SAMPLE_RAW
+
+    files = sorted(SAMPLE_RAW.glob("*/*.*"))
+    assert len(files) >= 30
+    for path in files:
+        result = validate_file(path, catalog)
+        assert result.accepted, result.report_text()
+
+
+def test_check_command_exit_codes_and_report(capsys):
+    code = barometer(["check", str(BAD / "unknown_district.csv"), "--department", "BIF", "--round", "2009-05"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "REJECTED" in out and "row 3" in out and "'district'" in out and "XYZ" in out
+    code = barometer(["check", str(FIXTURES / "good" / "BIF_2009-05.csv"), "--department", "BIF", "--round", "2009-05"])
+    assert code == 0 and "ACCEPTED" in capsys.readouterr().out
+
+
+def test_check_console_script_never_touches_the_warehouse(tmp_path):
+    exe = Path(sys.executable).with_name("barometer")
+    env = {"BAROMETER_WAREHOUSE_DIR": str(tmp_path / "wh"), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([str(exe), "check", str(BAD / "numerator_above_denominator.csv"),
+                          "--department", "BIF", "--round", "2009-05"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 1
+    assert "numerator_at_most_denominator" in out.stdout and "row 4" in out.stdout
+    assert not (tmp_path / "wh").exists()
