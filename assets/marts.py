@@ -27,14 +27,15 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
         with warehouse.connect() as con:
             base = con.execute(sql("history_base.sql")).fetchdf()
             breaks = con.execute("SELECT * FROM indicator_breaks").fetchdf()
-            history = add_lights(base, breaks)  # noqa: F841 - read by DuckDB below
+            alpha = float(base["significance_level"].iloc[0]) if len(base) else 0.05
+            history = add_lights(base, breaks, alpha)  # noqa: F841 - read by DuckDB below
             con.execute(
                 """
                 CREATE OR REPLACE TABLE barometer_history AS
                 SELECT indicator, area, title_en, title_da, unit, direction, main_goal,
                        reference_period, CAST(reference_date AS DATE) AS reference_date, period_type,
                        value, previous_period, previous_value, change_since_previous,
-                       light, light_reason, series_break, caveat,
+                       light, light_reason, significance, test, p_value, series_break, caveat,
                        comparison_group, comparison_value,
                        published_round, source_files, source_rows, catalog_version
                 FROM history ORDER BY area, indicator, reference_date

@@ -122,6 +122,7 @@ class Indicator(BaseModel):
 class Catalog(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: str
+    significance_level: float = Field(default=0.05, gt=0, lt=0.5)
     policy_periods: dict[str, str]
     indicators: list[Indicator]
     fingerprint: str = ""
@@ -171,6 +172,7 @@ class Catalog(BaseModel):
                     "responsible": i.responsible, "delivered_by": i.delivered_by,
                     "source_kind": i.source_kind, "counted_unit": i.counted_unit,
                     "counts_persons": i.counted_unit in PERSON_UNITS, "districts": i.districts,
+                    "significance_level": self.significance_level,
                     "catalog_version": self.version, "catalog_fingerprint": self.fingerprint,
                 }
             )

@@ -1,10 +1,13 @@
--- City-level series of every indicator, at published precision: the input of the light rules.
+-- City-level series of every indicator at published precision, with the counts the light rules
+-- test (internal: the counts are dropped before publishing).
 SELECT
     o.indicator, c.area, c.title_en, c.title_da, c.unit, c.decimals, c.direction, c.main_goal,
+    c.computation, c.source_kind, c.significance_level,
     o.reference_period, o.reference_date, o.period_type,
     round(o.value, c.decimals)           AS value,
     c.reference_group                    AS comparison_group,
     round(o.reference_value, c.decimals) AS comparison_value,
+    o.numerator, o.denominator, o.reference_numerator, o.reference_denominator, o.group_sd, o.reference_sd,
     o.published_round, o.source_files, o.source_rows, o.catalog_version
 FROM indicator_observations AS o
 JOIN indicator_catalog AS c ON o.indicator = c.code
