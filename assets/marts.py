@@ -3,13 +3,35 @@ district_values, then their publication as a swapped-in DuckDB file and parquet 
 
 
 import dagster as dg
+import pandas as pd
 
+from assets.areas import area_summary as build_area_summary
+from assets.areas import round_reading
 from assets.lights import add_lights
+from assets.progress import assess
 from assets.publish import PUBLIC_MARTS, publish
 from pipelines.resources import Warehouse, execute_script, sql
 
 MARTS = "marts"
 OWNERS = ["team:bif"]  # BIF coordinates the barometer
+
+
+def with_progress(latest: pd.DataFrame) -> pd.DataFrame:
+    """Add progress toward the target (assets/progress.py) to barometer_latest's rows."""
+    def day(x):
+        return None if pd.isna(x) else pd.Timestamp(x).date()
+
+    results = [
+        assess(r.direction, r.baseline_value, day(r.baseline_date), r.value, day(r.reference_date),
+               r.target_value, day(r.target_date))
+        for r in latest.itertuples()
+    ]
+    out = latest.copy()
+    for field in ("progress_share", "pace_observed", "pace_needed", "pace_ratio", "assessment", "reason"):
+        out["assessment_reason" if field == "reason" else field] = [getattr(p, field) for p in results]
+    for col in ("progress_share", "pace_observed", "pace_needed", "pace_ratio"):
+        out[col] = out[col].astype("float64")
+    return out
 
 
 def _rows(con, table: str) -> int:
@@ -55,14 +77,41 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
     )
     def barometer_latest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            execute_script(con, sql("latest.sql"))
+            latest = with_progress(con.execute(sql("latest.sql")).fetchdf())  # noqa: F841 - read below
+            con.execute("CREATE OR REPLACE TABLE barometer_latest AS SELECT * FROM latest")
             preview = con.execute(
-                "SELECT indicator, reference_period, value, light FROM barometer_latest ORDER BY indicator"
+                "SELECT indicator, reference_period, value, light, assessment FROM barometer_latest ORDER BY indicator"
             ).fetchdf()
+            assessments = dict(con.execute(
+                "SELECT assessment, count(*) FROM barometer_latest GROUP BY 1 ORDER BY 1").fetchall())
             n = _rows(con, "barometer_latest")
         return dg.MaterializeResult(metadata={
             "rows": dg.MetadataValue.int(n),
+            "assessments": assessments,
             "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if n else "none"),
+        })
+
+    @dg.asset(
+        group_name=MARTS, owners=OWNERS, kinds={"duckdb", "pandas"}, deps=[barometer_history],
+        description="Each policy area's light per round (from its main goal, else its indicators) and the "
+                    "round's one-line reading, as the report's 'progress in 3 main goals, standstill in 3'.",
+        metadata={"spec": "docs/warehouse.md#area_summary"},
+    )
+    def area_summary(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            history = con.execute("SELECT * FROM barometer_history").fetchdf()
+            catalog = con.execute("SELECT code, main_goal FROM indicator_catalog").fetchdf()
+            areas = con.execute("SELECT code, label_en, label_da FROM code_areas").fetchdf()
+            summary = build_area_summary(history, catalog, areas)  # noqa: F841 - read by DuckDB below
+            rounds = round_reading(summary)  # noqa: F841
+            con.execute("CREATE OR REPLACE TABLE area_summary AS SELECT * FROM summary ORDER BY round, area")
+            con.execute("CREATE OR REPLACE TABLE round_summary AS SELECT * FROM rounds ORDER BY round")
+            last = con.execute("SELECT round, reading FROM round_summary ORDER BY round DESC LIMIT 1").fetchone()
+            n = _rows(con, "area_summary")
+        return dg.MaterializeResult(metadata={
+            "rows": dg.MetadataValue.int(n),
+            "latest_round": last[0] if last else "none",
+            "latest_reading": last[1] if last else "none",
         })
 
     @dg.asset(
@@ -87,7 +136,7 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
 
     @dg.asset(
         group_name=MARTS, owners=OWNERS, kinds={"duckdb", "parquet"},
-        deps=[barometer_history, barometer_latest, district_values],
+        deps=[barometer_history, barometer_latest, district_values, area_summary],
         description="The published warehouse: warehouse/barometer.duckdb (tables " + ", ".join(PUBLIC_MARTS)
                     + ", indicators, districts) and warehouse/marts/*.parquet, built beside the published "
                     "files and swapped in atomically, so readers never see a half-built warehouse.",
@@ -103,4 +152,4 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
             "marts": dg.MetadataValue.path(str(warehouse.marts_dir)),
         })
 
-    return [barometer_history, barometer_latest, district_values, published_warehouse]
+    return [barometer_history, barometer_latest, area_summary, district_values, published_warehouse]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-PUBLIC_MARTS = ["barometer_history", "barometer_latest", "district_values"]
+PUBLIC_MARTS = ["barometer_history", "barometer_latest", "district_values", "area_summary", "round_summary"]
 # Published beside the marts: metadata a BI user needs to read them (no counts of persons).
 PUBLIC_REFERENCE = {"indicators": "indicator_catalog", "districts": "code_districts"}
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from assets.publish import PUBLIC_MARTS
 from schemas.code_lists import department_codes
 
 LIGHT_MARK = {"green": "green ", "yellow": "yellow", "red": "red   ", None: "-     "}
@@ -69,11 +70,13 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
     pub = duckdb.connect(str(public_db), read_only=True)
     try:
         latest = pub.execute(
-            """SELECT area, indicator, reference_period, value, change_since_previous, light, unit
+            """SELECT area, indicator, reference_period, value, change_since_previous, light, unit, assessment
                FROM barometer_latest ORDER BY area, indicator"""
         ).fetchall()
         n_hist = pub.execute("SELECT count(*) FROM barometer_history").fetchone()[0]
         n_dist = pub.execute("SELECT count(*), count(*) FILTER (WHERE suppressed) FROM district_values").fetchone()
+        reading = pub.execute("SELECT round, reading FROM round_summary ORDER BY round DESC LIMIT 1").fetchone()
+        assessed = dict(pub.execute("SELECT assessment, count(*) FROM barometer_latest GROUP BY 1").fetchall())
     finally:
         pub.close()
     lights = [r[5] for r in latest]
@@ -81,15 +84,18 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
     out.append(f"Indicators computed: {len(latest)} ({n_hist} city measurements); latest lights: "
                f"{lights.count('green')} green, {lights.count('yellow')} yellow, {lights.count('red')} red, "
                f"{lights.count(None)} without a light")
-    out.append(f"  {'area':<16}{'indicator':<10}{'period':<9}{'value':>9}{'change':>9}  light")
-    for area, ind, period, value, change, light, unit in latest:
+    if reading:
+        out.append(f"  Round {reading[0]}: {reading[1]}.")
+    out.append("  Toward the targets: " + ", ".join(f"{n} {a}" for a, n in sorted(assessed.items())))
+    out.append(f"  {'area':<16}{'indicator':<10}{'period':<9}{'value':>9}{'change':>9}  {'light':<7} target")
+    for area, ind, period, value, change, light, unit, assessment in latest:
         v = "" if value is None else f"{value:g}"
         c = "" if change is None else f"{change:+g}"
-        out.append(f"  {area:<16}{ind:<10}{period:<9}{v:>9}{c:>9}  {LIGHT_MARK.get(light, light)}")
+        out.append(f"  {area:<16}{ind:<10}{period:<9}{v:>9}{c:>9}  {LIGHT_MARK.get(light, light)}  {assessment}")
     out.append("")
     out.append("Outputs:")
-    out.append(f"  {_rel(public_db)}  (tables barometer_history, barometer_latest, district_values, indicators, districts)")
-    out.append(f"  {_rel(marts_dir)}/{{barometer_history,barometer_latest,district_values}}.parquet")
+    out.append(f"  {_rel(public_db)}  (tables {', '.join(PUBLIC_MARTS)}, indicators, districts)")
+    out.append(f"  {_rel(marts_dir)}/{{{','.join(PUBLIC_MARTS)}}}.parquet")
     out.append(f"  district_values: {n_dist[0]} rows, {n_dist[1]} small cells suppressed")
     if reports_dir.exists():
         out.append(f"  {_rel(reports_dir)}/<round>/  validation reports of rejected files")
