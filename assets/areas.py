@@ -57,8 +57,8 @@ def round_reading(summary: pd.DataFrame) -> pd.DataFrame:
     out = []
     for rnd, g in summary.groupby("round", sort=True):
         parts = []
-        for light in ("green", "yellow", "red", None):
-            areas = g[g["light"].isna() if light is None else g["light"] == light]["area_label"].tolist()
+        for light in ("green", "yellow", "red"):  # areas with no measurement yet are left out
+            areas = g[g["light"] == light]["area_label"].tolist()
             if areas:
                 parts.append(f"{READING[light]} in {len(areas)} ({', '.join(a.lower() for a in areas)})")
         text = "; ".join(parts)

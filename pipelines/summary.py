@@ -79,6 +79,8 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         assessed = dict(pub.execute("SELECT assessment, count(*) FROM barometer_latest GROUP BY 1").fetchall())
     finally:
         pub.close()
+    unmeasured = [r[1] for r in latest if r[2] is None]
+    latest = [r for r in latest if r[2] is not None]
     lights = [r[5] for r in latest]
     out.append("")
     out.append(f"Indicators computed: {len(latest)} ({n_hist} city measurements); latest lights: "
@@ -92,6 +94,8 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         v = "" if value is None else f"{value:g}"
         c = "" if change is None else f"{change:+g}"
         out.append(f"  {area:<16}{ind:<10}{period:<9}{v:>9}{c:>9}  {LIGHT_MARK.get(light, light)}  {assessment}")
+    if unmeasured:
+        out.append(f"  In the catalog, no measurement delivered yet: {', '.join(unmeasured)}")
     out.append("")
     out.append("Outputs:")
     out.append(f"  {_rel(public_db)}  (tables {', '.join(PUBLIC_MARTS)}, indicators, districts)")

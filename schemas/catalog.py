@@ -64,6 +64,7 @@ class Indicator(BaseModel):
     code: str = Field(pattern=r"^[A-Z]{3}-[A-Z0-9]+$")
     area: str
     policy_period: str = "2007-10"
+    policy_goal: str | None = None
     main_goal: bool = False
     title_da: str
     title_en: str
@@ -160,7 +161,7 @@ class Catalog(BaseModel):
             first = i.targets[0] if i.targets else None
             rows.append(
                 {
-                    "code": i.code, "area": i.area, "policy_period": i.policy_period,
+                    "code": i.code, "area": i.area, "policy_period": i.policy_period, "policy_goal": i.policy_goal,
                     "main_goal": i.main_goal, "title_da": i.title_da, "title_en": i.title_en,
                     "unit": i.unit, "decimals": i.decimals, "computation": i.computation,
                     "source": i.source, "population_group": i.group,
@@ -203,6 +204,10 @@ def load_catalog(path: Path) -> Catalog:
         msgs = [f"{path}: {_entry_name(raw, err['loc'])}: {err['msg']}" for err in e.errors()]
         raise CatalogError("invalid indicator catalog:\n  " + "\n  ".join(msgs)) from None
     problems = []
+    for i in catalog.indicators:
+        if i.policy_period not in catalog.policy_periods:
+            problems.append(f"{path}: indicator {i.code}: policy_period {i.policy_period!r} is not one of "
+                            f"{sorted(catalog.policy_periods)}")
     seen: set[str] = set()
     for i in catalog.indicators:
         if i.code in seen:

@@ -1,4 +1,4 @@
--- One row per indicator: its latest measurement, previous value, light, baseline and target.
+-- One row per catalog indicator: its latest measurement (if any), previous value, light, baseline and target.
 -- (Progress toward the target is added in Python: assets/progress.py.)
 WITH latest AS (
     SELECT *, count(*) OVER (PARTITION BY indicator) AS n_measurements
@@ -13,18 +13,22 @@ baseline AS (  -- the catalog's baseline period, else the first measurement
                                ORDER BY (h.reference_period = c.baseline) DESC, h.reference_date) = 1
 )
 SELECT
-    l.indicator, l.area, l.title_en, l.title_da, l.unit, l.direction, l.main_goal,
+    c.code AS indicator, c.area, c.title_en, c.title_da, c.unit, c.direction, c.main_goal,
+    c.policy_period, c.policy_goal,
     l.reference_period, l.reference_date, l.value,
     l.previous_period, l.previous_value, l.change_since_previous,
-    l.light, l.light_reason, l.significance, l.test, l.p_value, l.series_break, l.caveat,
-    l.comparison_group, l.comparison_value,
+    l.light,
+    coalesce(l.light_reason, 'no measurement delivered yet') AS light_reason,
+    l.significance, l.test, l.p_value, l.series_break, l.caveat,
+    c.reference_group AS comparison_group, l.comparison_value,
     b.baseline_period, b.baseline_date, b.baseline_value,
     c.target_value,
     CASE WHEN c.target_date IS NOT NULL
          THEN last_day(CAST(c.target_date || '-01' AS DATE)) END AS target_date,
     c.target_text,
-    l.n_measurements, c.responsible, c.delivered_by, l.published_round, l.catalog_version
-FROM latest l
-JOIN indicator_catalog c ON l.indicator = c.code
-LEFT JOIN baseline b ON l.indicator = b.indicator
-ORDER BY l.area, l.indicator
+    coalesce(l.n_measurements, 0) AS n_measurements, c.responsible, c.delivered_by,
+    l.published_round, c.catalog_version
+FROM indicator_catalog c                      -- every catalog indicator, measured or not
+LEFT JOIN latest l ON l.indicator = c.code
+LEFT JOIN baseline b ON c.code = b.indicator
+ORDER BY c.area, c.code
