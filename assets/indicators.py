@@ -15,8 +15,16 @@ def area_asset_key(area: str) -> dg.AssetKey:
     return dg.AssetKey(f"{area}_indicators")
 
 
+CHECK = "district_counts_sum_to_city"
+
+
 def build_area_asset(area: str, label: str, departments: list[str], codes: list[str]) -> dg.AssetsDefinition:
     owners = {r.code: r.owner for r in load_code_list("departments").itertuples()}
+    check = dg.AssetCheckSpec(
+        CHECK, asset=area_asset_key(area),
+        description="Where a department sends a KBH control total for a district-level series, the 10 "
+                    "districts' counts add up to it (the published city figure is always the districts' sum).",
+    )
 
     @dg.asset(
         key=area_asset_key(area),
@@ -29,6 +37,7 @@ def build_area_asset(area: str, label: str, departments: list[str], codes: list[
             f"counts) with value, comparison-group value and the counts behind it, for {', '.join(codes)}."
         ),
         metadata={"indicators": dg.MetadataValue.json(codes), "spec": "docs/warehouse.md"},
+        check_specs=[check],
     )
     def _area(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
@@ -45,7 +54,28 @@ def build_area_asset(area: str, label: str, departments: list[str], codes: list[
                 ORDER BY indicator
                 """, [area]
             ).fetchdf()
+            diffs = con.execute(
+                """
+                SELECT d.* FROM control_total_differences d
+                WHERE d.series IN (SELECT source FROM indicator_catalog WHERE area = ?)
+                ORDER BY series, reference_period
+                """, [area]
+            ).fetchdf()
+            controls = con.execute(
+                """SELECT count(*) FROM current_rows WHERE district = 'KBH' AND indicator IN
+                   (SELECT source FROM indicator_catalog WHERE area = ? AND districts)""", [area]
+            ).fetchone()[0]
+        if len(diffs):
+            context.log.error(f"{len(diffs)} district sum(s) differ from the department's city control total")
         return dg.MaterializeResult(
+            check_results=[dg.AssetCheckResult(
+                check_name=CHECK, passed=diffs.empty, severity=dg.AssetCheckSeverity.ERROR,
+                metadata={
+                    "control_totals_checked": dg.MetadataValue.int(int(controls)),
+                    "differences": dg.MetadataValue.int(len(diffs)),
+                    "offending": dg.MetadataValue.md(diffs.head(20).to_markdown(index=False) if len(diffs) else "none"),
+                },
+            )],
             metadata={
                 "rows": dg.MetadataValue.int(int(rows)),
                 "indicators_computed": dg.MetadataValue.int(int(n_ind)),

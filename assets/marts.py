@@ -7,10 +7,11 @@ import pandas as pd
 
 from assets.areas import area_summary as build_area_summary
 from assets.areas import round_reading
+from assets.districts import build_district_values
 from assets.lights import add_lights
 from assets.progress import assess
 from assets.publish import PUBLIC_MARTS, publish
-from pipelines.resources import Warehouse, execute_script, sql
+from pipelines.resources import Warehouse, sql
 
 MARTS = "marts"
 OWNERS = ["team:bif"]  # BIF coordinates the barometer
@@ -116,20 +117,26 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
 
     @dg.asset(
         group_name=MARTS, owners=OWNERS, kinds={"duckdb", "sql"}, deps=area_keys,
-        description="One row per district-level indicator x district (KBH = city) x measurement date, with "
-                    "primary disclosure control: small cells are NULL and marked with the reason.",
+        description="One row per district-level indicator x district (KBH = city, the sum of the districts) x "
+                    "measurement date: value, deviation from the city, rank, change, share of the city's count; "
+                    "small cells suppressed (primary and secondary) and marked with the reason.",
         metadata={"spec": "docs/warehouse.md#district_values"},
     )
     def district_values(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         rules = warehouse.disclosure_rules()
         with warehouse.connect() as con:
-            execute_script(con, sql("district_values.sql"),
-                           {"min_count": rules.min_count, "min_denominator": rules.min_denominator})
+            breakdown = con.execute(sql("district_breakdown.sql")).fetchdf()
+            districts = con.execute("SELECT code, name FROM code_districts").fetchdf()
+            values = build_district_values(  # noqa: F841 - read by DuckDB below
+                breakdown, districts, rules.min_count, rules.min_denominator)
+            con.execute("CREATE OR REPLACE TABLE district_values AS SELECT * FROM values")
             n = _rows(con, "district_values")
-            suppressed = int(con.execute("SELECT count(*) FROM district_values WHERE suppressed").fetchone()[0])
+            suppressed = dict(con.execute(
+                "SELECT coalesce(split_part(suppression_reason, ':', 1), 'published'), count(*) "
+                "FROM district_values GROUP BY 1").fetchall())
         return dg.MaterializeResult(metadata={
             "rows": dg.MetadataValue.int(n),
-            "suppressed_cells": dg.MetadataValue.int(suppressed),
+            "cells": suppressed,
             "disclosure_rules": f"version {rules.version}: min count {rules.min_count}, "
                                 f"min denominator {rules.min_denominator}",
         })

@@ -99,7 +99,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     print()
     print(f"Integration barometer: run {result.run_id[:8]} succeeded in {seconds:.1f} s")
     print(render(wh.internal_db, wh.public_db, wh.marts_dir, wh.reports_dir, processed, ignored))
+    print(checks_line(result))
     return 0
+
+
+def checks_line(result) -> str:
+    """One line on the run's asset checks, naming each that did not pass."""
+    evals = result.get_asset_check_evaluations()
+    failed = [e for e in evals if not e.passed]
+    line = f"Asset checks: {len(evals) - len(failed)} passed, {len(failed)} did not"
+    for e in failed:
+        sev = "warning" if e.severity.value == "WARN" else "ERROR"
+        line += f"\n  {sev}: {e.asset_key.to_user_string()} {e.check_name}"
+    return line
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -149,7 +161,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
     ensure_dagster_home()
     exe = Path(sys.executable).with_name("dagster")
     argv = [str(exe), "dev", "-m", "pipelines.definitions", "--host", "127.0.0.1", "--port", str(args.port)]
-    os.chdir(settings.PROJECT_ROOT)
+    # Start inside the Dagster home, so Dagster does not warn about the project's dagster.yaml (the
+    # copy in the home is the one in force).
+    os.chdir(settings.dagster_home())
     os.execv(argv[0], argv)
     return 0  # not reached
 

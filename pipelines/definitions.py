@@ -1,6 +1,11 @@
 """Assembly only: the barometer's assets, checks, job, schedules, sensor and resources."""
 
+import warnings
+
 import dagster as dg
+
+# The single-run backfill policy (one run for a range of rounds) is flagged beta on every asset.
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
 from assets.catalog import indicator_catalog
 from assets.indicators import area_asset_key, build_area_assets

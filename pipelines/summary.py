@@ -76,7 +76,8 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         n_hist = pub.execute("SELECT count(*) FROM barometer_history").fetchone()[0]
         n_dist = pub.execute("SELECT count(*), count(*) FILTER (WHERE suppressed) FROM district_values").fetchone()
         reading = pub.execute("SELECT round, reading FROM round_summary ORDER BY round DESC LIMIT 1").fetchone()
-        assessed = dict(pub.execute("SELECT assessment, count(*) FROM barometer_latest GROUP BY 1").fetchall())
+        assessed = dict(pub.execute("SELECT assessment, count(*) FROM barometer_latest "
+                                    "WHERE reference_period IS NOT NULL GROUP BY 1").fetchall())
     finally:
         pub.close()
     unmeasured = [r[1] for r in latest if r[2] is None]
@@ -88,7 +89,8 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
                f"{lights.count(None)} without a light")
     if reading:
         out.append(f"  Round {reading[0]}: {reading[1]}.")
-    out.append("  Toward the targets: " + ", ".join(f"{n} {a}" for a, n in sorted(assessed.items())))
+    out.append("  Toward the targets: " + ", ".join(f"{n} {a}" for a, n in sorted(assessed.items()))
+               + " (no target = a direction without a number: the light judges it)")
     out.append(f"  {'area':<16}{'indicator':<10}{'period':<9}{'value':>9}{'change':>9}  {'light':<7} target")
     for area, ind, period, value, change, light, unit, assessment in latest:
         v = "" if value is None else f"{value:g}"

@@ -52,6 +52,7 @@ RULE_COLUMN = {
     "series_delivered_by_department": "indicator",
     "period_not_after_round": "reference_period",
     "district_level_matches_series": "district",
+    "all_districts_present": "district",
     "group_used_by_series": "group",
     "sex_total_or_split": "sex",
     "numerator_present": "numerator",
@@ -67,7 +68,10 @@ RULE_TEXT = {
     "round_matches_file": "the round must be the one in the file name and folder",
     "series_delivered_by_department": "the indicator must be a series this department delivers",
     "period_not_after_round": "a measurement cannot be dated after the round's month",
-    "district_level_matches_series": "district-level series give the 10 district codes; city-level series give KBH",
+    "district_level_matches_series": "city-level series give KBH only (district-level series give the 10 districts, "
+                                     "and may add a KBH row as a control total)",
+    "all_districts_present": "a district-level series gives every one of the 10 districts for each period "
+                             "(a district without anyone in scope as 0 / 0); this row's period misses some",
     "group_used_by_series": "the population group must be one this indicator uses",
     "sex_total_or_split": "a cell is given either as sex T or split into F and M, not both",
     "numerator_present": "numerator is required for this series",
@@ -135,8 +139,11 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
 
     share = lambda df: lookup(df, "share")  # noqa: E731
     checks = [
-        rule(lambda df: ~known(df) | (lookup(df, "districts") == (df["district"] != CITY)),
+        # District-level series: the 10 districts, plus optionally a KBH row per cell as the
+        # department's control total (checked, never used: the city is the sum of the districts).
+        rule(lambda df: ~known(df) | lookup(df, "districts") | (df["district"] == CITY),
              "district_level_matches_series"),
+        rule(lambda df: _all_districts_present(df, lookup(df, "districts")), "all_districts_present"),
         rule(lambda df: ~known(df) | pd.Series(
             [g in gs.split(",") for g, gs in zip(df["group"], lookup(df, "groups"))], index=df.index, dtype=bool),
              "group_used_by_series"),
@@ -158,6 +165,17 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
         rule(lambda df: _period_end_key(df["reference_period"]) <= round_key, "period_not_after_round"),
     ]
     return pa.DataFrameSchema(checks=checks, name=f"{department} {round_key}")
+
+
+def _all_districts_present(df: pd.DataFrame, district_level: pd.Series) -> pd.Series:
+    """False on the first row of each district-level (indicator, period) that lacks a district."""
+    ok = pd.Series(True, index=df.index)
+    rows = df[district_level & (df["district"] != CITY)]
+    needed = set(codes("districts")) - {CITY}
+    for _, g in rows.groupby(["indicator", "reference_period"], sort=False):
+        if not needed <= set(g["district"]):
+            ok[g.index[0]] = False
+    return ok
 
 
 def _sex_total_or_split(df: pd.DataFrame) -> pd.Series:

@@ -8,10 +8,8 @@ import pytest
 from assets.publish import PUBLIC_MARTS, PUBLIC_REFERENCE
 from conftest import PROJECT
 
-WAREHOUSE_DOC = (PROJECT / "docs" / "warehouse.md").read_text(encoding="utf-8")
-
-
-def _section(doc: str, table: str) -> str:
+def _section(table: str) -> str:
+    doc = (PROJECT / "docs" / "warehouse.md").read_text(encoding="utf-8")
     m = re.search(rf"^##+ `?{re.escape(table)}`?\s*$(.*?)(?=^##+ |\Z)", doc, flags=re.M | re.S)
     assert m, f"docs/warehouse.md has no section for {table}"
     return m.group(1)
@@ -21,7 +19,7 @@ def _section(doc: str, table: str) -> str:
 def test_every_published_column_is_documented(sample_run, table):
     with sample_run.public() as con:
         columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    section = _section(WAREHOUSE_DOC, table)
+    section = _section(table)
     missing = [c for c in columns if f"`{c}`" not in section]
     assert not missing, f"docs/warehouse.md, section {table}: undocumented columns {missing}"
 

@@ -32,8 +32,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tools"))
+CODE = ROOT  # where the pipeline's code is imported from (a copy with --snapshot)
 
 warnings.filterwarnings("ignore", message=r".*(beta|preview).*", category=Warning)
 
@@ -67,7 +66,7 @@ def stage_of(step_key: str) -> str:
 # ------------------------------------------------------------------------------ the floor
 def floor_query() -> str:
     """The SELECT of observations.sql (WITH src AS ... FROM valued) for all areas at once."""
-    text = (ROOT / "assets" / "sql" / "observations.sql").read_text(encoding="utf-8")
+    text = (CODE / "assets" / "sql" / "observations.sql").read_text(encoding="utf-8")
     start = text.index("WITH src AS")
     query = text[start:].rstrip().rstrip(";")
     query, n = re.subn(r"\n\s*WHERE c\.area = \$area", "", query)
@@ -99,6 +98,8 @@ def run_dataset(label: str, raw_dir: Path, warehouse_dir: Path, floor_runs: int)
     if not rounds:
         raise SystemExit(f"bench: no rounds in {raw_dir} ({'; '.join(ignored)})")
     first, last = rounds[0], rounds[-1]
+    if not Path(sys.modules["pipelines.definitions"].__file__).resolve().is_relative_to(CODE.resolve()):
+        raise SystemExit(f"bench: pipelines imported from {sys.modules['pipelines.definitions'].__file__}, not {CODE}")
 
     job = defs.resolve_job_def("barometer_job")
     with dg.DagsterInstance.ephemeral() as instance:
@@ -226,6 +227,9 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-synthetic", action="store_true", help="only the shipped sample rounds in raw/")
     ap.add_argument("--floor-runs", type=int, default=3, help="floor query repetitions, best taken (default 3)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folders (printed) for inspection")
+    ap.add_argument("--snapshot", action="store_true",
+                    help="copy the project's code (assets, pipelines, schemas, catalog, tools) to the temporary "
+                         "folder and run that copy: consistent figures while the tree is being edited")
     args = ap.parse_args(argv)
 
     import platform
@@ -234,6 +238,14 @@ def main(argv=None) -> int:
     print(f"barometer bench: {os.cpu_count()} cores, python {platform.python_version()}, "
           f"dagster {dg.__version__}, duckdb {duckdb.__version__}")
     tmp = Path(tempfile.mkdtemp(prefix="barometer-bench-", dir="/tmp"))
+    global CODE
+    if args.snapshot:
+        CODE = tmp / "code"
+        for part in ("assets", "pipelines", "schemas", "catalog", "tools"):
+            shutil.copytree(ROOT / part, CODE / part, ignore=shutil.ignore_patterns("__pycache__"))
+        print(f"code snapshot: {CODE}")
+    # sys.path wins over the editable install's finder (appended to sys.meta_path)
+    sys.path[:0] = [str(CODE), str(CODE / "tools")]
     saved_env = {k: os.environ.get(k) for k in ("BAROMETER_RAW_DIR", "BAROMETER_WAREHOUSE_DIR")}
     try:
         # (a) the shipped sample rounds, copied so nothing of the repo is opened for writing

@@ -7,7 +7,7 @@ INSERT INTO indicator_observations
 WITH src AS (
     SELECT
         c.code, c.area, c.computation, c.population_group AS c_group, c.reference_group AS c_ref,
-        c.catalog_version,
+        c.districts AS district_level, c.catalog_version,
         r.*
     FROM current_rows AS r
     JOIN indicator_catalog AS c
@@ -16,10 +16,11 @@ WITH src AS (
      AND r.population_group IN (c.population_group, c.reference_group)
     WHERE c.area = $area
 ),
-scoped AS (  -- each district row counts for its district and for the city
+scoped AS (  -- each district row counts for its district and for the city; a KBH row of a
+             -- district-level series is a control total (control_total_differences), not data
     SELECT *, district AS unit FROM src WHERE district <> 'KBH'
     UNION ALL
-    SELECT *, 'KBH' AS unit FROM src
+    SELECT *, 'KBH' AS unit FROM src WHERE district <> 'KBH' OR NOT district_level
 ),
 agg AS (
     SELECT

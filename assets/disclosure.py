@@ -1,0 +1,56 @@
+"""Disclosure control for published district figures (docs/privacy.md).
+
+Primary suppression: a cell counting persons whose count of persons with the trait, or without it,
+lies between 1 and min_count - 1, or whose rate or mean rests on fewer than min_denominator
+persons. Secondary suppression: within one indicator and period the districts add up to the city,
+so a single suppressed district could be recovered by subtracting the others from the city
+total. Whenever a group has suppressed cells, more are suppressed (smallest counts first) until
+at least two are suppressed and together they hold at least min_count persons: the attacker then
+learns only that sum, and each suppressed cell could be anything from 0 to it."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+PRIMARY_SMALL_DENOMINATOR = "primary: fewer than {n} persons in the denominator"
+PRIMARY_SMALL_COUNT = "primary: fewer than {n} persons with (or without) the trait"
+SECONDARY = "secondary: protects another suppressed district from subtraction from the city total"
+
+
+def primary_reason(r, min_count: int, min_denominator: int) -> str | None:
+    """Why one district cell is suppressed on its own, or None."""
+    if not r.counts_persons:
+        return None
+    num, den = r.numerator, r.denominator
+    small = lambda x: pd.notna(x) and 1 <= x < min_count  # noqa: E731
+    if r.has_denominator:
+        if pd.isna(den) or den == 0:
+            return None  # nobody in scope: nothing to disclose (published as NULL with a note)
+        ref_den = getattr(r, "reference_denominator", None)
+        if den < min_denominator or (pd.notna(ref_den) and ref_den < min_denominator):
+            return PRIMARY_SMALL_DENOMINATOR.format(n=min_denominator)
+        if r.is_share and (small(num) or small(den - num)):
+            return PRIMARY_SMALL_COUNT.format(n=min_count)
+        return None
+    return PRIMARY_SMALL_COUNT.format(n=min_count) if small(num) else None
+
+
+def suppress(cells: pd.DataFrame, min_count: int, min_denominator: int,
+             group: tuple[str, ...] = ("indicator", "reference_period")) -> pd.DataFrame:
+    """Add `suppressed` and `suppression_reason` to district cells (one row per district, the city
+    excluded), with columns numerator, denominator, counts_persons, has_denominator, is_share."""
+    out = cells.copy()
+    out["suppression_reason"] = [primary_reason(r, min_count, min_denominator) for r in out.itertuples()]
+    for _, g in out.groupby(list(group), sort=False):
+        hidden = g["suppression_reason"].notna()
+        if not hidden.any():
+            continue
+        counts = g["numerator"].fillna(0)
+        # candidates: published cells, smallest count first (ties: the order the districts come in)
+        candidates = counts[~hidden].sort_values(kind="stable").index.tolist()
+        chosen = list(g.index[hidden])
+        while (len(chosen) < 2 or counts[chosen].sum() < min_count) and candidates:
+            chosen.append(candidates.pop(0))
+            out.loc[chosen[-1], "suppression_reason"] = SECONDARY
+    out["suppressed"] = out["suppression_reason"].notna()
+    return out
