@@ -46,8 +46,11 @@ def suppress(cells: pd.DataFrame, min_count: int, min_denominator: int,
         if not hidden.any():
             continue
         counts = g["numerator"].fillna(0)
-        # candidates: published cells, smallest count first (ties: the order the districts come in)
-        candidates = counts[~hidden].sort_values(kind="stable").index.tolist()
+        # candidates: published cells, the smallest positive count first (ties: district order);
+        # empty cells last, as they add nothing to the sum that protects the suppressed ones
+        rest = counts[~hidden]
+        candidates = (rest[rest > 0].sort_values(kind="stable").index.tolist()
+                      + rest[rest <= 0].index.tolist())
         chosen = list(g.index[hidden])
         while (len(chosen) < 2 or counts[chosen].sum() < min_count) and candidates:
             chosen.append(candidates.pop(0))

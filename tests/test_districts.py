@@ -63,3 +63,55 @@ def test_small_person_cells_suppressed_with_reason(sample_run):
         cols = [r[0] for r in con.execute("DESCRIBE district_values").fetchall()]
     assert bad == 0
     assert "numerator" not in cols and "denominator" not in cols  # raw counts stay internal
+
+
+def test_deviation_rank_share_and_change(sample_run):
+    with sample_run.public() as con:
+        df = con.execute("SELECT * FROM district_values WHERE indicator = 'EMP-M' AND reference_period = '2009-02'"
+                         ).fetchdf().set_index("district")
+    city = df.loc["KBH", "value"]
+    assert city == 62.3 and df.loc["KBH", "is_city"]
+    assert df.loc["NOR", "deviation_from_city"] == pytest.approx(59.5 - 62.3)
+    assert df.loc["AMO", "rank"] == 1 and df.loc["NOR", "rank"] == 10  # must rise: highest is best
+    assert df.drop("KBH")["share_of_city"].sum() == pytest.approx(100, abs=0.1)
+    assert df.loc["KBH", "share_of_city"] == 100
+    assert df.loc["BRH", "change_since_previous"] < 0  # Brønshøj-Husum: the only decline
+    assert (df.drop(["KBH", "BRH"])["change_since_previous"] > 0).all()
+
+
+def _control_rows(csv_path, indicator, period, delta=0):
+    import pandas as pd
+
+    df = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    cells = df[(df.indicator == indicator) & (df.reference_period == period)]
+    totals = []
+    for sex, g in cells.groupby("sex"):
+        row = g.iloc[0].copy()
+        row["district"] = "KBH"
+        row["numerator"] = str(g.numerator.astype(int).sum() + delta)
+        row["denominator"] = str(g.denominator.astype(int).sum())
+        totals.append(row)
+    pd.concat([df, pd.DataFrame(totals)]).to_csv(csv_path, index=False)
+
+
+@pytest.mark.parametrize("delta,passed", [(0, True), (25, False)])
+def test_district_sum_check_against_a_department_control_total(tmp_path, delta, passed):
+    import dagster as dg
+
+    from conftest import copy_raw, run_barometer
+
+    raw = copy_raw(tmp_path / "raw", ["2008-11", "2009-05"])
+    _control_rows(raw / "2009-05" / "BIF_2009-05.csv", "EMP-M", "2009-02", delta)
+    run = run_barometer(raw, tmp_path / "wh")
+    checks = {(e.asset_key.to_user_string(), e.check_name): e for e in run.result.get_asset_check_evaluations()}
+    check = checks[("employment_indicators", "district_counts_sum_to_city")]
+    assert check.passed is passed
+    assert check.metadata["control_totals_checked"].value == 2
+    with run.public() as con:  # the published city figure is the districts' sum either way
+        assert con.execute("SELECT value FROM barometer_history WHERE indicator = 'EMP-M' "
+                           "AND reference_period = '2009-02'").fetchone()[0] == 62.3
+
+
+def test_district_sum_check_passes_on_the_sample(sample_run):
+    evals = [e for e in sample_run.result.get_asset_check_evaluations() if e.check_name == "district_counts_sum_to_city"]
+    assert len(evals) >= 6 and all(e.passed for e in evals)

@@ -8,6 +8,7 @@ import pytest
 from assets.publish import PUBLIC_MARTS, PUBLIC_REFERENCE
 from conftest import PROJECT
 
+
 def _section(table: str) -> str:
     doc = (PROJECT / "docs" / "warehouse.md").read_text(encoding="utf-8")
     m = re.search(rf"^##+ `?{re.escape(table)}`?\s*$(.*?)(?=^##+ |\Z)", doc, flags=re.M | re.S)
