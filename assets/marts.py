@@ -79,7 +79,9 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
     def barometer_latest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             latest = with_progress(con.execute(sql("latest.sql")).fetchdf())  # noqa: F841 - read below
-            con.execute("CREATE OR REPLACE TABLE barometer_latest AS SELECT * FROM latest")
+            con.execute("CREATE OR REPLACE TABLE barometer_latest AS SELECT * REPLACE ("
+                        "CAST(reference_date AS DATE) AS reference_date, CAST(baseline_date AS DATE) AS baseline_date, "
+                        "CAST(target_date AS DATE) AS target_date) FROM latest")
             preview = con.execute(
                 "SELECT indicator, reference_period, value, light, assessment FROM barometer_latest ORDER BY indicator"
             ).fetchdf()
@@ -129,7 +131,8 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
             districts = con.execute("SELECT code, name FROM code_districts").fetchdf()
             values = build_district_values(  # noqa: F841 - read by DuckDB below
                 breakdown, districts, rules.min_count, rules.min_denominator)
-            con.execute("CREATE OR REPLACE TABLE district_values AS SELECT * FROM values")
+            con.execute("CREATE OR REPLACE TABLE district_values AS SELECT * REPLACE (CAST(rank AS INTEGER) AS rank, "
+                        "CAST(ranked_districts AS INTEGER) AS ranked_districts) FROM values")
             n = _rows(con, "district_values")
             suppressed = dict(con.execute(
                 "SELECT coalesce(split_part(suppression_reason, ':', 1), 'published'), count(*) "

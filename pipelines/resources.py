@@ -5,6 +5,7 @@ the run starts, never at import."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,10 +68,21 @@ class Warehouse(dg.ConfigurableResource):
         return load_disclosure_rules(self.catalog_path.parent / "disclosure.yaml")
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection to the internal database, its tables created if missing."""
+    def connect(self, wait_seconds: float = 300) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the internal database, its tables created if missing. DuckDB allows one
+        writing process: if another run holds the file (a UI run beside `barometer run`), wait for
+        it rather than fail; each step is one transaction, so steps of two runs never interleave
+        inside a step."""
         self.internal_db.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.internal_db))
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                con = duckdb.connect(str(self.internal_db))
+                break
+            except duckdb.IOException as e:
+                if "lock" not in str(e).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
         try:
             con.execute(sql("schema.sql"))
             yield con
