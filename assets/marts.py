@@ -132,7 +132,9 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
             values = build_district_values(  # noqa: F841 - read by DuckDB below
                 breakdown, districts, rules.min_count, rules.min_denominator)
             con.execute("CREATE OR REPLACE TABLE district_values AS SELECT * REPLACE (CAST(rank AS INTEGER) AS rank, "
-                        "CAST(ranked_districts AS INTEGER) AS ranked_districts) FROM values")
+                        "CAST(ranked_districts AS INTEGER) AS ranked_districts, "
+                        "CAST(suppression_reason AS VARCHAR) AS suppression_reason, CAST(note AS VARCHAR) AS note) "
+                        "FROM values")
             n = _rows(con, "district_values")
             suppressed = dict(con.execute(
                 "SELECT coalesce(split_part(suppression_reason, ':', 1), 'published'), count(*) "
@@ -146,7 +148,8 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
 
     @dg.asset(
         group_name=MARTS, owners=OWNERS, kinds={"duckdb", "parquet"},
-        deps=[barometer_history, barometer_latest, district_values, area_summary],
+        deps=[barometer_history, barometer_latest, district_values, area_summary,
+              "housing_areas", "housing_decomposition", "housing_district_shares"],
         description="The published warehouse: warehouse/barometer.duckdb (tables " + ", ".join(PUBLIC_MARTS)
                     + ", indicators, districts) and warehouse/marts/*.parquet, built beside the published "
                     "files and swapped in atomically, so readers never see a half-built warehouse.",

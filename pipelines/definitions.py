@@ -7,6 +7,7 @@ import dagster as dg
 # The single-run backfill policy (one run for a range of rounds) is flagged beta on every asset.
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
+from assets import housing
 from assets.catalog import indicator_catalog
 from assets.indicators import area_asset_key, build_area_assets
 from assets.intake.assets import build_submission_assets
@@ -26,6 +27,10 @@ defs = dg.Definitions(
         indicator_catalog,
         *_areas,
         *build_mart_assets([area_asset_key(a) for a in _catalog.areas()]),
+        housing.housing_area_submissions,
+        housing.housing_areas,
+        housing.housing_decomposition,
+        housing.housing_district_shares,
     ],
     jobs=[barometer_job],
     schedules=[schedules.spring_round, schedules.november_round],

@@ -15,6 +15,7 @@ import duckdb
 
 from pipelines import settings
 from schemas.catalog import Catalog, DisclosureRules, load_catalog, load_disclosure_rules
+from schemas.housing_rules import HousingRules, load_housing_rules
 
 SQL_DIR = Path(__file__).resolve().parents[1] / "assets" / "sql"
 
@@ -62,6 +63,10 @@ class Warehouse(dg.ConfigurableResource):
 
     def catalog(self) -> Catalog:
         return load_catalog(self.catalog_path)
+
+    def housing_rules(self) -> HousingRules:
+        """The housing-area rule sets kept beside the catalog (housing_rules.yaml)."""
+        return load_housing_rules(self.catalog_path.parent / "housing_rules.yaml")
 
     def disclosure_rules(self) -> DisclosureRules:
         """The disclosure rules kept beside the catalog (disclosure.yaml)."""

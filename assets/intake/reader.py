@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from schemas.submission import COLUMNS, REQUIRED_COLUMNS
+from schemas.kinds import KINDS, Kind, kind_of_suffix
 
 FILE_NAME_RE = re.compile(
     r"^(?P<department>[A-Za-z]{3})_(?P<round>\d{4}-\d{2})(?:_(?P<suffix>[A-Za-z0-9._-]+))?\.(?P<ext>csv|xlsx)$",
@@ -35,6 +35,10 @@ class SubmissionName:
     round: str
     suffix: str | None
     ext: str
+
+    @property
+    def kind(self) -> str:
+        return kind_of_suffix(self.suffix)
 
 
 def parse_file_name(name: str) -> SubmissionName | None:
@@ -98,7 +102,7 @@ def read_csv(path: Path) -> pd.DataFrame:
     return _frame(header, records[header_at + 1 :], path)
 
 
-def read_xlsx(path: Path) -> pd.DataFrame:
+def read_xlsx(path: Path, required_columns: list[str]) -> pd.DataFrame:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for a damaged or fake workbook
@@ -111,7 +115,7 @@ def read_xlsx(path: Path) -> pd.DataFrame:
         rows = list(ws.iter_rows(values_only=True))
     finally:
         wb.close()
-    required = set(REQUIRED_COLUMNS)
+    required = set(required_columns)
     for i, r in enumerate(rows[:HEADER_SEARCH_ROWS]):
         names = {(_cell_text(c) or "") for c in r}
         if required <= names:
@@ -119,22 +123,22 @@ def read_xlsx(path: Path) -> pd.DataFrame:
     if not any(any(_cell_text(c) for c in r) for r in rows):
         raise ReadError(f"{path.name}: the sheet '{ws.title}' is empty", rule="not_empty")
     raise ReadError(
-        f"{path.name}: no header row with the columns {', '.join(REQUIRED_COLUMNS)} in the first "
+        f"{path.name}: no header row with the columns {', '.join(required_columns)} in the first "
         f"{HEADER_SEARCH_ROWS} rows of sheet '{ws.title}'",
         rule="header_present",
     )
 
 
-def read_submission(path: Path) -> pd.DataFrame:
-    """Read CSV or XLSX; all cells as text (None when empty), known optional columns added."""
+def read_submission(path: Path, kind: Kind = KINDS["indicators"]) -> pd.DataFrame:
+    """Read CSV or XLSX; all cells as text (None when empty), the kind's optional columns added."""
     ext = path.suffix.lower()
     if ext == ".csv":
         df = read_csv(path)
     elif ext == ".xlsx":
-        df = read_xlsx(path)
+        df = read_xlsx(path, kind.required)
     else:
         raise ReadError(f"{path.name}: unsupported file type {ext!r}; send .csv or .xlsx", rule="file_type")
-    for col in COLUMNS:
-        if col not in df.columns and col not in REQUIRED_COLUMNS:
+    for col in kind.columns:
+        if col not in df.columns and col not in kind.required:
             df[col] = None
     return df

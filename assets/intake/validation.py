@@ -14,7 +14,8 @@ import pandera.pandas as pa
 from assets.intake.reader import ReadError, parse_file_name, read_submission
 from schemas.catalog import Catalog
 from schemas.code_lists import codes
-from schemas.submission import KEY, RULE_COLUMN, RULE_TEXT, context_schema, row_schema
+from schemas.kinds import KINDS, Kind
+from schemas.submission import KEY
 
 FINDING_COLUMNS = ["file", "row", "column", "rule", "value", "message"]
 
@@ -88,7 +89,7 @@ RULE_TEXT_EXTRA = {
 }
 
 
-def _explain(rule: str) -> str:
+def _explain(rule: str, kind: Kind) -> str:
     if rule.endswith("_in_code_list"):
         col = rule[: -len("_in_code_list")]
         lst = {"department": "departments", "district": "districts", "group": "groups", "sex": "sexes"}.get(col)
@@ -99,10 +100,10 @@ def _explain(rule: str) -> str:
         fmt = {"round": "YYYY-05 or YYYY-11", "reference_period": "YYYY-MM or YYYY",
                "indicator": "a code such as EMP-M"}.get(col, "the template's format")
         return f"'{col}' must have the format {fmt}"
-    return RULE_TEXT.get(rule) or RULE_TEXT_EXTRA.get(rule) or rule
+    return kind.rule_text.get(rule) or RULE_TEXT_EXTRA.get(rule) or rule
 
 
-def _findings(file: str, cases: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
+def _findings(file: str, cases: pd.DataFrame, data: pd.DataFrame, kind: Kind) -> pd.DataFrame:
     out = []
     for case in cases.itertuples(index=False):
         rule = _rule_name(case.check, case.column if case.schema_context == "Column" else None)
@@ -111,9 +112,9 @@ def _findings(file: str, cases: pd.DataFrame, data: pd.DataFrame) -> pd.DataFram
         elif rule in ("required_column", "unknown_column"):
             column, value = case.failure_case, None
         elif rule == "unique_cell":
-            column, value = "indicator", None
+            column, value = kind.columns[2], None  # the first key column after department and round
         else:
-            column = RULE_COLUMN.get(rule, case.column)
+            column = kind.rule_columns.get(rule, case.column)
             value = None
         row = None if pd.isna(case.index) else int(case.index)
         if value is None and row is not None and column in data.columns:
@@ -128,7 +129,7 @@ def _findings(file: str, cases: pd.DataFrame, data: pd.DataFrame) -> pd.DataFram
     def message(r) -> str:
         where = f"{r['file']}" + (f", row {r['row']}" if pd.notna(r["row"]) else "") + f", column '{r['column']}'"
         val = "" if r["value"] is None or (isinstance(r["value"], float) and pd.isna(r["value"])) else f": {r['value']!r}"
-        return f"{where}{val} — rule {r['rule']}: {_explain(r['rule'])}"
+        return f"{where}{val} — rule {r['rule']}: {_explain(r['rule'], kind)}"
 
     df["message"] = df.apply(message, axis=1)
     return df[FINDING_COLUMNS].reset_index(drop=True)
@@ -149,13 +150,15 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def validate_file(path: Path, catalog: Catalog, department: str | None = None, round_key: str | None = None) -> ValidationResult:
-    """Validate one file exactly as the pipeline does. Department and round default to the ones
-    in the file name; `barometer check` passes them explicitly."""
+def validate_file(path: Path, catalog: Catalog, department: str | None = None, round_key: str | None = None,
+                  kind: str | None = None) -> ValidationResult:
+    """Validate one file exactly as the pipeline does. Department, round and kind (indicators,
+    areas, dwellings) default to the ones in the file name; `barometer check` may pass them."""
     path = Path(path)
     name = parse_file_name(path.name)
     department = department or (name.department if name else None)
     round_key = round_key or (name.round if name else None)
+    spec = KINDS[kind or (name.kind if name else "indicators")]
     result = ValidationResult(path, department, round_key, sha256_of(path), rows=None)
     if department is None or round_key is None:
         result.findings = pd.DataFrame([{
@@ -165,7 +168,7 @@ def validate_file(path: Path, catalog: Catalog, department: str | None = None, r
         }], columns=FINDING_COLUMNS)
         return result
     try:
-        data = read_submission(path)
+        data = read_submission(path, spec)
     except ReadError as e:
         result.findings = pd.DataFrame([{
             "file": path.name, "row": e.row, "column": e.column, "rule": e.rule, "value": None,
@@ -176,21 +179,21 @@ def validate_file(path: Path, catalog: Catalog, department: str | None = None, r
 
     findings = []
     try:
-        typed = row_schema().validate(data, lazy=True)
+        typed = spec.row_schema().validate(data, lazy=True)
     except pa.errors.SchemaErrors as e:
         cases = _without_knock_on(e.failure_cases)
-        findings.append(_findings(path.name, cases, data))
+        findings.append(_findings(path.name, cases, data, spec))
         bad_rows = set(cases["index"].dropna().astype(int))
         structural = cases["index"].isna().any()
         typed = None
         if not structural:  # columns are right: check the context rules on the rows that typed cleanly
             clean = data.drop(index=[r for r in bad_rows if r in data.index])
-            typed = row_schema().validate(clean, lazy=False) if len(clean) else None
+            typed = spec.row_schema().validate(clean, lazy=False) if len(clean) else None
     if typed is not None and len(typed):
         try:
-            context_schema(catalog, department, round_key).validate(typed, lazy=True)
+            spec.context_schema(catalog, department, round_key).validate(typed, lazy=True)
         except pa.errors.SchemaErrors as e:
-            findings.append(_findings(path.name, e.failure_cases, data))
+            findings.append(_findings(path.name, e.failure_cases, data, spec))
     result.findings = (
         pd.concat(findings, ignore_index=True).sort_values(["row", "column"], na_position="first", kind="stable")
         .reset_index(drop=True) if findings else pd.DataFrame(columns=FINDING_COLUMNS)

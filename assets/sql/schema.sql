@@ -4,6 +4,7 @@
 CREATE TABLE IF NOT EXISTS submission_files (
     round           VARCHAR NOT NULL,   -- the round (partition key) the file was delivered for
     department      VARCHAR NOT NULL,
+    kind            VARCHAR NOT NULL,   -- indicators | areas | dwellings (docs/housing.md)
     file_name       VARCHAR NOT NULL,
     path            VARCHAR NOT NULL,   -- where the file lies in raw/ (never moved)
     sha256          VARCHAR NOT NULL,
@@ -15,7 +16,7 @@ CREATE TABLE IF NOT EXISTS submission_files (
     first_problem   VARCHAR,
     report_path     VARCHAR,
     run_id          VARCHAR,
-    PRIMARY KEY (round, department, file_name, sha256)
+    PRIMARY KEY (round, department, kind, file_name, sha256)
 );
 
 CREATE TABLE IF NOT EXISTS submission_rows (
@@ -37,6 +38,25 @@ CREATE TABLE IF NOT EXISTS submission_rows (
     value            DOUBLE,
     sd               DOUBLE,
     note             VARCHAR
+);
+
+-- Housing areas (docs/housing.md): one row per area (or section) x month, as delivered.
+CREATE TABLE IF NOT EXISTS housing_area_rows (
+    round VARCHAR NOT NULL, department VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL, source_row INTEGER NOT NULL,
+    area_id VARCHAR NOT NULL, area_name VARCHAR NOT NULL, area_group VARCHAR, district VARCHAR NOT NULL,
+    section VARCHAR, reference_period VARCHAR NOT NULL, reference_date DATE NOT NULL,
+    residents DOUBLE, residents_18_64 DOUBLE, outside_labour_market DOUBLE, family_dwellings DOUBLE,
+    movein_flexible DOUBLE, movein_combined DOUBLE
+);
+
+-- Dwellings of an area between two months, emptied (all residents moved) or kept.
+CREATE TABLE IF NOT EXISTS dwelling_rows (
+    round VARCHAR NOT NULL, department VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL, source_row INTEGER NOT NULL,
+    area_id VARCHAR NOT NULL, period_from VARCHAR NOT NULL, period_to VARCHAR NOT NULL,
+    dwelling_status VARCHAR NOT NULL, dwellings DOUBLE, transfer_from DOUBLE, transfer_to DOUBLE,
+    residents_18_64_from DOUBLE, residents_18_64_to DOUBLE
 );
 
 -- For each series and period, the rows of the latest round that delivered it: a later round's

@@ -1,0 +1,131 @@
+"""Housing areas (docs/housing.md): the area and dwelling files of TMF and SOF, each area classified
+under the rule set in force at each date, the decomposition of change by area type, and the
+district concentration of persons on transfer income in vulnerable and high-risk areas."""
+
+import dagster as dg
+import numpy as np
+import pandas as pd
+
+from assets.disclosure import suppress
+from assets.indicators import area_asset_key
+from assets.intake.assets import _outcome_table
+from assets.intake.staging import FileOutcome, ingest_department_round
+from pipelines.partitions import rounds
+from pipelines.resources import Warehouse, execute_script, sql
+
+HOUSING = "housing"
+FEEDS = [("TMF", "areas"), ("SOF", "areas"), ("TMF", "dwellings")]
+
+
+@dg.asset(
+    group_name="intake", owners=["team:tmf", "team:sof"], kinds={"csv", "xlsx", "pandera", "duckdb"},
+    partitions_def=rounds, backfill_policy=dg.BackfillPolicy.single_run(),
+    check_specs=[dg.AssetCheckSpec("all_files_accepted", asset="housing_area_submissions",
+                                   description="Every housing-area and dwelling file passed validation (warns).")],
+    description="TMF's and SOF's housing-area files (<DEPT>_<round>_areas.csv|xlsx: one row per area or section x "
+                "month) and TMF's dwelling files (_dwellings), validated and staged in housing_area_rows and "
+                "dwelling_rows.",
+    metadata={"spec": "docs/housing.md"},
+)
+def housing_area_submissions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """One row per housing area (or section) x month, as delivered."""
+    catalog = warehouse.catalog()
+    outcomes: list[FileOutcome] = []
+    with warehouse.connect() as con:
+        for round_key in context.partition_keys:
+            for department, kind in FEEDS:
+                outcomes += ingest_department_round(con, warehouse.raw, warehouse.reports_dir, catalog,
+                                                   department, round_key, context.run_id, kind=kind)
+        rows = con.execute("SELECT (SELECT count(*) FROM housing_area_rows) + (SELECT count(*) FROM dwelling_rows)"
+                           ).fetchone()[0]
+    rejected = [o for o in outcomes if o.status == "rejected"]
+    return dg.MaterializeResult(
+        metadata={"rows": dg.MetadataValue.int(int(rows)), "files": dg.MetadataValue.md(_outcome_table(outcomes)),
+                  "files_rejected": dg.MetadataValue.int(len(rejected))},
+        check_results=[dg.AssetCheckResult(check_name="all_files_accepted", passed=not rejected,
+                                           severity=dg.AssetCheckSeverity.WARN,
+                                           metadata={"rejected_files": [o.file_name for o in rejected]})],
+    )
+
+
+@dg.asset(
+    group_name=HOUSING, owners=["team:tmf"], kinds={"duckdb", "sql"}, deps=[housing_area_submissions],
+    description="One row per housing area x month x ministry rule set: counts, pooled share outside the labour "
+                "market, Copenhagen's area type, whether on the ministry's list, and whether a change of listing "
+                "came from the rule or from the residents; plus housing_summary, one row per month.",
+    metadata={"spec": "docs/housing.md"},
+)
+def housing_areas(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    rules = warehouse.housing_rules()
+    rule_sets, city_types = rules.rule_sets_frame(), rules.city_types_frame()  # noqa: F841 - DuckDB reads them
+    with warehouse.connect() as con:
+        con.execute("CREATE OR REPLACE TABLE housing_rule_sets AS SELECT * FROM rule_sets")
+        con.execute("CREATE OR REPLACE TABLE housing_city_types AS SELECT * FROM city_types")
+        execute_script(con, sql("housing_areas.sql"))
+        summary = con.execute("SELECT reference_period, rule_set, vulnerable_areas, moved_by_rule_change, "
+                              "new_vulnerable_areas FROM housing_summary").fetchdf()
+        n = con.execute("SELECT count(*) FROM housing_areas").fetchone()[0]
+    return dg.MaterializeResult(metadata={
+        "rows": dg.MetadataValue.int(int(n)), "rules_version": rules.version,
+        "by_month": dg.MetadataValue.md(summary.to_markdown(index=False) if len(summary) else "none"),
+    })
+
+
+@dg.asset(
+    group_name=HOUSING, owners=["team:tmf"], kinds={"duckdb", "sql"}, deps=[housing_areas],
+    description="The change in persons 18-64 on transfer income between two dates by area type, split into net "
+                "moving (dwellings whose residents all moved) and the change in dwellings not emptied.",
+    metadata={"spec": "docs/housing.md#decomposition-of-change"},
+)
+def housing_decomposition(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        execute_script(con, sql("housing_decomposition.sql"))
+        table = con.execute("SELECT * FROM housing_decomposition").fetchdf()
+    return dg.MaterializeResult(metadata={
+        "rows": dg.MetadataValue.int(len(table)),
+        "table": dg.MetadataValue.md(table.to_markdown(index=False) if len(table) else "none"),
+    })
+
+
+@dg.asset(
+    group_name=HOUSING, owners=["team:tmf"], kinds={"duckdb", "pandas"}, deps=[area_asset_key("housing")],
+    description="Per district and month: its share of the city's persons on transfer income in vulnerable and "
+                "high-risk areas, and their pooled share outside the labour market (with its change), after "
+                "disclosure control.",
+    metadata={"spec": "docs/housing.md"},
+)
+def housing_district_shares(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    rules = warehouse.disclosure_rules()
+    with warehouse.connect() as con:
+        cells = con.execute(sql("housing_district_shares.sql")).fetchdf()
+        names = dict(con.execute("SELECT code, name FROM code_districts").fetchall())
+        shares = build_district_shares(cells, names, rules.min_count, rules.min_denominator)  # noqa: F841
+        con.execute("CREATE OR REPLACE TABLE housing_district_shares AS SELECT * REPLACE ("
+                    "CAST(suppression_reason AS VARCHAR) AS suppression_reason, CAST(note AS VARCHAR) AS note) "
+                    "FROM shares")
+        n = con.execute("SELECT count(*) FROM housing_district_shares").fetchone()[0]
+    return dg.MaterializeResult(metadata={"rows": dg.MetadataValue.int(int(n))})
+
+
+def build_district_shares(cells: pd.DataFrame, names: dict, min_count: int, min_denominator: int) -> pd.DataFrame:
+    districts = cells[cells["district"] != "KBH"].assign(
+        indicator="HOU-M2+HOU-1", counts_persons=True, has_denominator=True, is_share=True)
+    judged = suppress(districts, min_count, min_denominator, group=("reference_period",))
+    city = cells[cells["district"] == "KBH"].assign(suppressed=False, suppression_reason=None)
+    df = pd.concat([judged, city], ignore_index=True)
+    city_num = df[df["district"] == "KBH"].set_index("reference_period")["numerator"]
+    no_one = df["denominator"].fillna(0).eq(0)
+    df["note"] = np.where(no_one, "no vulnerable or high-risk area in the district", None)
+    hidden = df["suppressed"] | no_one
+    df["share_of_city"] = np.where(hidden, np.nan, (100 * df["numerator"] / df["reference_period"].map(city_num)))
+    df["share_outside"] = np.where(hidden, np.nan, 100 * df["numerator"] / df["denominator"].replace(0, np.nan))
+    df = df.sort_values(["district", "reference_period"])
+    prev = df.groupby("district")["share_outside"].shift()
+    df["change_since_previous_pp"] = (df["share_outside"] - prev)
+    for col in ("share_of_city", "share_outside", "change_since_previous_pp"):
+        df[col] = df[col].astype("float64").round(1)
+    df["district_name"] = df["district"].map(names)
+    df["reference_date"] = pd.to_datetime(df["reference_date"]).dt.date
+    return df[["district", "district_name", "reference_period", "reference_date", "share_of_city", "share_outside",
+               "change_since_previous_pp", "suppressed", "suppression_reason", "note", "published_round"]
+              ].sort_values(["reference_period", "district"]).reset_index(drop=True)

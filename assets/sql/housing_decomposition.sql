@@ -1,0 +1,42 @@
+-- The change in persons 18-64 on transfer income between two dates by area type (the type at the
+-- first date, vulnerable areas split by area_group), split into net moving (dwellings whose
+-- residents all moved) and the change in dwellings not emptied. docs/housing.md.
+CREATE OR REPLACE TABLE housing_decomposition AS
+WITH d AS (
+    SELECT * FROM dwelling_rows
+    QUALIFY round = max(round) OVER (PARTITION BY area_id, period_from, period_to, dwelling_status)
+),
+typed AS (
+    SELECT d.*,
+           CASE WHEN a.area_type IS NULL THEN 'unclassified'
+                WHEN a.area_type = 'vulnerable' THEN coalesce(a.area_group, 'other vulnerable')
+                ELSE replace(a.area_type, '_', '-') END AS area_type_group,
+           CASE WHEN a.area_type = 'vulnerable' AND a.area_group IS NOT NULL THEN 1
+                WHEN a.area_type = 'vulnerable' THEN 2 WHEN a.area_type = 'high_risk' THEN 3
+                WHEN a.area_type = 'risk' THEN 4 WHEN a.area_type = 'neutral' THEN 5 ELSE 6 END AS type_order
+    FROM d
+    LEFT JOIN housing_areas a
+      ON a.area_id = d.area_id AND a.reference_period = d.period_from AND a.rule_in_force
+),
+agg AS (
+    SELECT period_from, period_to,
+           CASE WHEN GROUPING(area_type_group) = 1 THEN 'all' ELSE area_type_group END AS area_type,
+           CASE WHEN GROUPING(area_type_group) = 1 THEN 9 ELSE min(type_order) END AS type_order,
+           count(DISTINCT area_id) AS areas,
+           sum(dwellings) FILTER (WHERE dwelling_status = 'emptied') AS dwellings_emptied,
+           sum(transfer_to - transfer_from) FILTER (WHERE dwelling_status = 'emptied') AS net_moving,
+           sum(transfer_to - transfer_from) FILTER (WHERE dwelling_status = 'kept') AS not_emptied,
+           sum(transfer_to - transfer_from) AS total_change,
+           sum(transfer_from) AS transfer_from, sum(transfer_to) AS transfer_to,
+           100 * sum(transfer_from) / nullif(sum(residents_18_64_from), 0) AS share_from,
+           100 * sum(transfer_to) / nullif(sum(residents_18_64_to), 0) AS share_to
+    FROM typed
+    GROUP BY GROUPING SETS ((period_from, period_to, area_type_group), (period_from, period_to))
+)
+SELECT period_from, period_to, area_type, areas, CAST(dwellings_emptied AS BIGINT) AS dwellings_emptied,
+       CAST(net_moving AS BIGINT) AS net_moving, CAST(not_emptied AS BIGINT) AS not_emptied,
+       CAST(total_change AS BIGINT) AS total_change,
+       round(share_from, 1) AS share_from, round(share_to, 1) AS share_to,
+       round(share_to - share_from, 1) AS share_change_pp
+FROM agg
+ORDER BY period_from, period_to, type_order;
