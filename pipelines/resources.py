@@ -4,6 +4,7 @@ the run starts, never at import."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Iterator
@@ -89,7 +90,7 @@ class Warehouse(dg.ConfigurableResource):
                     raise
                 time.sleep(0.5)
         try:
-            con.execute(sql("schema.sql"))
+            _ensure_schema(con)
             yield con
         finally:
             con.close()
@@ -97,6 +98,24 @@ class Warehouse(dg.ConfigurableResource):
 
 def for_env() -> dict[str, dg.ConfigurableResource]:
     return {"warehouse": Warehouse()}
+
+
+def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the internal tables; if they were made by another version of schema.sql, drop and
+    recreate them (the internal database is rebuilt from raw/ by the next full run)."""
+    ddl = sql("schema.sql")
+    version = hashlib.sha256(ddl.encode()).hexdigest()[:12]
+    con.execute("CREATE TABLE IF NOT EXISTS warehouse_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    found = con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema_version'").fetchone()
+    if found and found[0] == version:
+        return
+    if found:
+        for name, kind in con.execute(
+                "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main' "
+                "AND table_name <> 'warehouse_meta'").fetchall():
+            con.execute(f'DROP {"VIEW" if kind == "VIEW" else "TABLE"} IF EXISTS "{name}" CASCADE')
+    con.execute(ddl)
+    con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('schema_version', ?)", [version])
 
 
 def execute_script(con: duckdb.DuckDBPyConnection, script: str, params: dict | None = None) -> None:

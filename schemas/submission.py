@@ -171,16 +171,18 @@ def _all_districts_present(df: pd.DataFrame, district_level: pd.Series) -> pd.Se
     """False on the first row of each district-level (indicator, period) that lacks a district."""
     ok = pd.Series(True, index=df.index)
     rows = df[district_level & (df["district"] != CITY)]
-    needed = set(codes("districts")) - {CITY}
-    for _, g in rows.groupby(["indicator", "reference_period"], sort=False):
-        if not needed <= set(g["district"]):
-            ok[g.index[0]] = False
+    if rows.empty:
+        return ok
+    keys = [rows["indicator"], rows["reference_period"]]
+    n_districts = rows["district"].groupby(keys).transform("nunique")
+    incomplete = rows[n_districts < len(codes("districts")) - 1]
+    first = incomplete.index[~incomplete.duplicated(["indicator", "reference_period"])]
+    ok[first] = False
     return ok
 
 
 def _sex_total_or_split(df: pd.DataFrame) -> pd.Series:
-    cell = ["indicator", "reference_period", "district", "subunit", "group"]
-    key = df[cell].astype(str).agg("|".join, axis=1)
-    has_total = df["sex"].eq("T").groupby(key).transform("any")
-    has_split = df["sex"].isin(["F", "M"]).groupby(key).transform("any")
+    keys = [df[c] for c in ("indicator", "reference_period", "district", "subunit", "group")]
+    has_total = df["sex"].eq("T").groupby(keys, dropna=False).transform("any")
+    has_split = df["sex"].isin(["F", "M"]).groupby(keys, dropna=False).transform("any")
     return ~(has_total & has_split)

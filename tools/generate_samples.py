@@ -565,12 +565,49 @@ def write_xlsx(path: Path, rows, dept, rnd):
     path.write_bytes(out.getvalue())
 
 
+# --------------------------------------------------------------------------- control totals
+# BIF and TMF add, to each district-level series, a KBH row per period x group x sex with the sum
+# of their 10 district rows (a department's control total, docs/submissions.md). The warehouse
+# never uses it as data; its check district_counts_sum_to_city compares it with the districts.
+CONTROL_DEPARTMENTS = {"BIF", "TMF"}
+CONTROL_NOTE = "control total (sum of the districts)"
+
+
+def is_control(indicator: str, district: str) -> bool:
+    return district == CITY and bool(IND.get(indicator, {}).get("districts"))
+
+
+def _total(values):
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return None
+    if all(float(v).is_integer() for v in vals):
+        return int(sum(vals))
+    t = round(sum(vals), 2)
+    # the warehouse sums the district rows as doubles in any order: the sum must be exact
+    assert sum(sorted(vals)) == t == sum(sorted(vals, reverse=True)), vals
+    return t
+
+
+def add_controls():
+    cells = defaultdict(list)
+    for r in ROWS:
+        if r["department"] in CONTROL_DEPARTMENTS and IND[r["indicator"]].get("districts") \
+                and r["district"] != CITY:
+            cells[(r["indicator"], r["reference_period"], r["group"], r["sex"])].append(r)
+    for (code, p, group, sex), rows in cells.items():
+        assert sorted(r["district"] for r in rows) == sorted(DISTRICTS), (code, p, group, sex)
+        add(code, p, group, district=CITY, sex=sex, num=_total(r["numerator"] for r in rows),
+            den=_total(r["denominator"] for r in rows), note=CONTROL_NOTE)
+
+
 def generate() -> list[Path]:
     ROWS.clear()
     gen_emp()
     gen_edu()
     gen_hou()
     gen_saf_cul_hea()
+    add_controls()
     files = defaultdict(list)
     for r in ROWS:
         files[(r["round"], r["department"])].append(r)
@@ -603,8 +640,8 @@ def read_raw():
     name_re = re.compile(r"^([A-Z]{3})_(\d{4}-\d{2})(_[^.]*)?\.(csv|xlsx)$")
     for path in sorted(RAW.glob("*/*")):
         m = name_re.match(path.name)
-        if not m:
-            continue
+        if not m or re.match(r"_(areas|dwellings)(\b|-|_)", m.group(3) or ""):
+            continue        # not an ordinary submission (housing-area files, docs/housing.md)
         dept, rnd = m.group(1), m.group(2)
         if path.suffix == ".csv":
             df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -626,6 +663,30 @@ def read_raw():
     # corrections: for each indicator and period the rows of the latest round win
     latest = df.groupby(["indicator", "reference_period"])["round"].transform("max")
     return df[df["round"] == latest].copy()
+
+
+def split_controls(df):
+    """(data rows, control-total rows): KBH rows of district-level series are control totals,
+    never data; the city is the sum of the districts."""
+    ctrl = [is_control(i, d) for i, d in zip(df["indicator"], df["district"])]
+    ctrl = df.index.isin(df.index[ctrl])
+    return df[~ctrl].copy(), df[ctrl].copy()
+
+
+def check_controls(data, controls) -> int:
+    """Each control total equals the sum of its district rows; returns the number that differ."""
+    key = ["indicator", "reference_period", "group", "sex"]
+    sums = data[data["district"] != CITY].groupby(key)[["numerator", "denominator"]].sum(min_count=1)
+    bad = 0
+    for _, c in controls.iterrows():
+        s = sums.loc[tuple(c[k] for k in key)]
+        for col in ("numerator", "denominator"):
+            a, b = c[col], s[col]
+            if not ((a != a and b != b) or abs(a - b) < 1e-9):
+                bad += 1
+                print(f"  control total differs: {c['indicator']} {c['reference_period']} {c['group']} "
+                      f"{c['sex']} {col}: {a} vs districts {b}")
+    return bad
 
 
 def compute(df, code: str, p: str) -> float:
@@ -709,7 +770,7 @@ def anchors(df) -> list[tuple[str, str, str, bool]]:
 
 
 def verify() -> int:
-    df = read_raw()
+    df, controls = split_controls(read_raw())
     bad = 0
     print(f"{'indicator':<8} {'period':<8} {'published':>10} {'computed':>14} {'rounded':>10}  ok")
     for code, p, pub in load_published():
@@ -725,8 +786,11 @@ def verify() -> int:
     for name, want, got, ok in an:
         print(f"  {'OK ' if ok else 'off'} {name:<34} want {want:<9} got {got}")
     print(f"{sum(ok for *_, ok in an)} of {len(an)} anchors hold exactly.")
-    print(f"raw/: {len(df['file'].unique())} files, {len(df)} rows")
-    return 1 if bad else 0
+    cbad = check_controls(df, controls)
+    print(f"\nControl totals (KBH rows of district-level series, ignored as data): {len(controls)} rows in "
+          f"{', '.join(sorted(controls['file'].unique()))}; {cbad} differ from their districts' sum.")
+    print(f"raw/: {len(df['file'].unique())} files, {len(df) + len(controls)} rows")
+    return 1 if bad or cbad else 0
 
 
 def main(argv=None) -> int:

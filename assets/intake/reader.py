@@ -62,25 +62,34 @@ def _cell_text(v) -> str | None:
     return s or None
 
 
-def _frame(header: list, rows: list[tuple[int, list]], path: Path) -> pd.DataFrame:
+def _frame(header: list, rows: list[tuple[int, list]], path: Path, text_cells: bool = False) -> pd.DataFrame:
+    """The data rows under `header`, indexed by row number; text_cells: every cell is a str (CSV)."""
     names = [(_cell_text(h) or "").strip() for h in header]
-    # Trailing unnamed columns that are empty everywhere are layout, not data.
-    while names and names[-1] == "" and all(len(r) < len(names) or _cell_text(r[len(names) - 1]) is None for _, r in rows):
-        names.pop()
+    while names and names[-1] == "":
+        names.pop()  # trailing unnamed header cells are layout; data under them is caught below
     if "" in names:
-        raise ReadError(f"{path.name}: a column in the header row has no name", rule="header_names", column=f"#{names.index('') + 1}")
+        raise ReadError(f"{path.name}: a column in the header row has no name", rule="header_names",
+                        column=f"#{names.index('') + 1}")
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise ReadError(f"{path.name}: columns appear twice in the header: {', '.join(dupes)}", rule="header_names", column=dupes[0])
-    data, index = [], []
+        raise ReadError(f"{path.name}: columns appear twice in the header: {', '.join(dupes)}",
+                        rule="header_names", column=dupes[0])
+    width = len(names)
     for rownum, cells in rows:
-        cells = list(cells[: len(names)]) + [None] * max(0, len(names) - len(cells))
-        texts = [_cell_text(c) for c in cells]
-        if all(t is None for t in texts):
-            continue  # empty rows (trailing or spacer) carry nothing
-        data.append(texts)
-        index.append(rownum)
-    df = pd.DataFrame(data, columns=names, index=pd.Index(index, name="row"), dtype=object)
+        extra = [c for c in cells[width:] if _cell_text(c) is not None]
+        if extra:  # e.g. a thousands separator "1,289" in a comma-separated file shifts the row
+            raise ReadError(f"{path.name}, row {rownum}: {len(cells)} cells but the header has {width} "
+                            f"columns (first extra value {extra[0]!r}); a ',' inside a number or text must be quoted",
+                            rule="row_width", row=rownum)
+    index = [r for r, _ in rows]
+    padded = [list(cells[:width]) + [None] * (width - min(len(cells), width)) for _, cells in rows]
+    df = pd.DataFrame(padded, columns=names, index=pd.Index(index, name="row"), dtype=object)
+    if text_cells:
+        df = df.apply(lambda col: col.str.strip())  # CSV: text cells, vectorised
+        df = df.mask(df.isna() | df.eq(""), None)
+    else:
+        df = df.map(_cell_text)  # XLSX: numbers, dates and text cells
+    df = df[df.notna().any(axis=1)]  # empty rows (trailing or spacer) carry nothing
     if df.empty:
         raise ReadError(f"{path.name}: the file has a header but no data rows", rule="has_data_rows")
     return df
@@ -99,7 +108,7 @@ def read_csv(path: Path) -> pd.DataFrame:
     header = records[header_at][1]
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         raise ReadError(f"{path.name}: the header is one column; use ',' as the separator", rule="csv_separator")
-    return _frame(header, records[header_at + 1 :], path)
+    return _frame(header, records[header_at + 1 :], path, text_cells=True)
 
 
 def read_xlsx(path: Path, required_columns: list[str]) -> pd.DataFrame:
