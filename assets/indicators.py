@@ -6,7 +6,7 @@ import dagster as dg
 
 from assets.catalog import indicator_catalog
 from assets.intake.assets import submission_asset_key
-from pipelines.resources import Warehouse, execute_script, sql
+from pipelines.resources import Warehouse, sql
 from schemas.catalog import Catalog
 from schemas.code_lists import load_code_list
 
@@ -16,6 +16,7 @@ def area_asset_key(area: str) -> dg.AssetKey:
 
 
 CHECK = "district_counts_sum_to_city"
+CURRENT = "9999-99"  # as_of: every round delivered
 
 
 def build_area_asset(area: str, label: str, departments: list[str], codes: list[str]) -> dg.AssetsDefinition:
@@ -41,7 +42,11 @@ def build_area_asset(area: str, label: str, departments: list[str], codes: list[
     )
     def _area(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            execute_script(con, sql("observations.sql"), {"area": area})
+            con.execute("BEGIN TRANSACTION")
+            con.execute("DELETE FROM indicator_observations WHERE area = ?", [area])
+            con.execute("INSERT INTO indicator_observations " + sql("observations.sql"),
+                        {"area": area, "as_of": CURRENT})
+            con.execute("COMMIT")
             rows, n_ind, latest = con.execute(
                 "SELECT count(*), count(DISTINCT indicator), max(reference_date) "
                 "FROM indicator_observations WHERE area = ?", [area]

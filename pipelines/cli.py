@@ -168,6 +168,20 @@ def cmd_dev(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from assets.intake.templates import check_arguments, make_template
+    from schemas.catalog import load_catalog
+
+    catalog, department = load_catalog(settings.catalog_path()), args.department.upper()
+    try:
+        check_arguments(catalog, department, args.round)
+    except ValueError as e:
+        print(f"barometer template: {e}", file=sys.stderr)
+        return 2
+    print(make_template(catalog, department, args.round, Path(args.out) / f"{department}_{args.round}.xlsx"))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # Dagster flags beta/preview parameters (backfill policy) on every import: noise for a user.
     warnings.filterwarnings("ignore", message=r".*(beta|preview).*", category=Warning)
@@ -182,6 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--department", required=True, help="department code, e.g. SOF")
     p.add_argument("--round", required=True, help="round, e.g. 2009-05")
     p.set_defaults(fn=cmd_check)
+    p = sub.add_parser("template", help="write the XLSX template for one department and round")
+    p.add_argument("--department", required=True, help="department code, e.g. SOF")
+    p.add_argument("--round", required=True, help="round, e.g. 2009-05")
+    p.add_argument("--out", default=".", help="folder to write <DEPT>_<round>.xlsx to (default: here)")
+    p.set_defaults(fn=cmd_template)
     p = sub.add_parser("summary", help="print the summary of what is published")
     p.set_defaults(fn=cmd_summary)
     p = sub.add_parser("validate", help="load and validate the Dagster definitions")

@@ -84,6 +84,7 @@ class Indicator(BaseModel):
     source_kind: SourceKind
     counted_unit: CountedUnit = "persons"
     districts: bool
+    due_in: list[Literal["spring", "november"]] = ["spring", "november"]
     breaks: list[Break] = []
     caveats: list[Caveat] = []
     note: str | None = None
@@ -173,6 +174,7 @@ class Catalog(BaseModel):
                     "responsible": i.responsible, "delivered_by": i.delivered_by,
                     "source_kind": i.source_kind, "counted_unit": i.counted_unit,
                     "counts_persons": i.counted_unit in PERSON_UNITS, "districts": i.districts,
+                    "due_spring": "spring" in i.due_in, "due_november": "november" in i.due_in,
                     "significance_level": self.significance_level,
                     "catalog_version": self.version, "catalog_fingerprint": self.fingerprint,
                 }

@@ -2,8 +2,10 @@
 -- the one in force at that date), with Copenhagen's area types and why a listing changed.
 -- Needs housing_rule_sets and housing_city_types (catalog/housing_rules.yaml).
 CREATE OR REPLACE VIEW current_area_rows AS
-SELECT * FROM housing_area_rows
-QUALIFY round = max(round) OVER (PARTITION BY department, area_id, reference_period);
+SELECT r.* FROM housing_area_rows r
+JOIN submission_winners w
+  ON w.round = r.round AND w.department = r.department AND w.kind = 'areas' AND w.version = r.version
+QUALIFY r.round = max(r.round) OVER (PARTITION BY r.department, r.area_id, r.reference_period);
 
 CREATE OR REPLACE TABLE housing_areas AS
 WITH tmf AS (

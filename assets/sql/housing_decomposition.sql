@@ -3,8 +3,10 @@
 -- residents all moved) and the change in dwellings not emptied. docs/housing.md.
 CREATE OR REPLACE TABLE housing_decomposition AS
 WITH d AS (
-    SELECT * FROM dwelling_rows
-    QUALIFY round = max(round) OVER (PARTITION BY area_id, period_from, period_to, dwelling_status)
+    SELECT r.* FROM dwelling_rows r
+    JOIN submission_winners w
+      ON w.round = r.round AND w.department = r.department AND w.kind = 'dwellings' AND w.version = r.version
+    QUALIFY r.round = max(r.round) OVER (PARTITION BY r.area_id, r.period_from, r.period_to, r.dwelling_status)
 ),
 typed AS (
     SELECT d.*,

@@ -1,20 +1,19 @@
--- Compute one policy area's indicators from the current submission rows: one row per
--- indicator x reference period x district, plus the city (KBH) from the summed counts.
--- $area: the policy area. Set-based: one pass over the rows, whatever their number.
-DELETE FROM indicator_observations WHERE area = $area;
-
-INSERT INTO indicator_observations
+-- Indicators computed from the submission rows in force as of a round: one row per indicator x
+-- reference period x district, plus the city (KBH) from the summed district counts.
+-- $area: a policy area, or NULL for all; $as_of: a round key ('9999-99' = everything delivered).
+-- Set-based: one pass over the rows, whatever their number. Used by the area assets (into
+-- indicator_observations) and by the vintages (as first published in each round).
 WITH src AS (
     SELECT
         c.code, c.area, c.computation, c.population_group AS c_group, c.reference_group AS c_ref,
         c.districts AS district_level, c.catalog_version,
         r.*
-    FROM current_rows AS r
+    FROM rows_as_of(CAST($as_of AS VARCHAR)) AS r
     JOIN indicator_catalog AS c
       ON r.indicator = c.source
      AND (c.sex IS NULL OR r.sex = c.sex)
      AND r.population_group IN (c.population_group, c.reference_group)
-    WHERE c.area = $area
+    WHERE CAST($area AS VARCHAR) IS NULL OR c.area = $area
 ),
 scoped AS (  -- each district row counts for its district and for the city; a KBH row of a
              -- district-level series is a control total (control_total_differences), not data

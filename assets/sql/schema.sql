@@ -1,14 +1,46 @@
 -- Internal warehouse tables (warehouse/internal/barometer_internal.duckdb). Idempotent DDL.
 -- These hold unsuppressed counts: internal only, never published as they are.
 
-CREATE TABLE IF NOT EXISTS submission_files (
-    round           VARCHAR NOT NULL,   -- the round (partition key) the file was delivered for
+-- Every file that ever arrived, by content: one row per department x round x kind x distinct
+-- bytes, numbered in order of arrival (version). The bytes are copied to <warehouse>/archive/.
+-- The same bytes sent twice are recognised and change nothing.
+CREATE TABLE IF NOT EXISTS submission_archive (
+    round           VARCHAR NOT NULL,
     department      VARCHAR NOT NULL,
     kind            VARCHAR NOT NULL,   -- indicators | areas | dwellings (docs/housing.md)
-    file_name       VARCHAR NOT NULL,
-    path            VARCHAR NOT NULL,   -- where the file lies in raw/ (never moved)
+    version         INTEGER NOT NULL,   -- 1, 2, ... in order of arrival
     sha256          VARCHAR NOT NULL,
-    received_at     TIMESTAMP,          -- file modification time
+    file_name       VARCHAR NOT NULL,   -- the name it first arrived under
+    archived_path   VARCHAR NOT NULL,
+    size_bytes      BIGINT NOT NULL,
+    received_at     TIMESTAMP NOT NULL, -- when the pipeline first saw these bytes
+    outcome         VARCHAR NOT NULL,   -- accepted | rejected
+    n_rows          INTEGER,
+    n_problems      INTEGER NOT NULL,
+    first_problem   VARCHAR,
+    report_path     VARCHAR,
+    run_id          VARCHAR,
+    PRIMARY KEY (round, department, kind, sha256)
+);
+
+-- The version in force per department x round x kind: the latest accepted version, as long as
+-- the department has a file for the round in raw/ (no file = nothing delivered).
+CREATE TABLE IF NOT EXISTS submission_winners (
+    round VARCHAR NOT NULL, department VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    version INTEGER NOT NULL, sha256 VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
+    PRIMARY KEY (round, department, kind)
+);
+
+-- The files in raw/ at the last run, with their version's outcome.
+CREATE TABLE IF NOT EXISTS submission_files (
+    round           VARCHAR NOT NULL,
+    department      VARCHAR NOT NULL,
+    kind            VARCHAR NOT NULL,
+    file_name       VARCHAR NOT NULL,
+    path            VARCHAR NOT NULL,   -- where the file lies in raw/ (never moved), or the archive copy for 'kept'
+    sha256          VARCHAR NOT NULL,
+    version         INTEGER NOT NULL,
+    received_at     TIMESTAMP,
     processed_at    TIMESTAMP NOT NULL,
     status          VARCHAR NOT NULL,   -- accepted | superseded | rejected | kept (see docs/submissions.md)
     n_rows          INTEGER,
@@ -19,9 +51,10 @@ CREATE TABLE IF NOT EXISTS submission_files (
     PRIMARY KEY (round, department, kind, file_name, sha256)
 );
 
-CREATE TABLE IF NOT EXISTS submission_rows (
+CREATE TABLE IF NOT EXISTS submission_rows (  -- the rows of every accepted version
     round            VARCHAR NOT NULL,
     department       VARCHAR NOT NULL,
+    version          INTEGER NOT NULL,
     file_name        VARCHAR NOT NULL,
     file_sha256      VARCHAR NOT NULL,
     source_row       INTEGER NOT NULL,  -- row number in the file as the department sees it
@@ -42,7 +75,7 @@ CREATE TABLE IF NOT EXISTS submission_rows (
 
 -- Housing areas (docs/housing.md): one row per area (or section) x month, as delivered.
 CREATE TABLE IF NOT EXISTS housing_area_rows (
-    round VARCHAR NOT NULL, department VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
+    round VARCHAR NOT NULL, department VARCHAR NOT NULL, version INTEGER NOT NULL, file_name VARCHAR NOT NULL,
     file_sha256 VARCHAR NOT NULL, source_row INTEGER NOT NULL,
     area_id VARCHAR NOT NULL, area_name VARCHAR NOT NULL, area_group VARCHAR, district VARCHAR NOT NULL,
     section VARCHAR, reference_period VARCHAR NOT NULL, reference_date DATE NOT NULL,
@@ -52,19 +85,35 @@ CREATE TABLE IF NOT EXISTS housing_area_rows (
 
 -- Dwellings of an area between two months, emptied (all residents moved) or kept.
 CREATE TABLE IF NOT EXISTS dwelling_rows (
-    round VARCHAR NOT NULL, department VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
+    round VARCHAR NOT NULL, department VARCHAR NOT NULL, version INTEGER NOT NULL, file_name VARCHAR NOT NULL,
     file_sha256 VARCHAR NOT NULL, source_row INTEGER NOT NULL,
     area_id VARCHAR NOT NULL, period_from VARCHAR NOT NULL, period_to VARCHAR NOT NULL,
     dwelling_status VARCHAR NOT NULL, dwellings DOUBLE, transfer_from DOUBLE, transfer_to DOUBLE,
     residents_18_64_from DOUBLE, residents_18_64_to DOUBLE
 );
 
--- For each series and period, the rows of the latest round that delivered it: a later round's
--- rows for a period replace the earlier ones (a correction). Earlier rows stay in submission_rows.
-CREATE OR REPLACE VIEW current_rows AS
-SELECT *
-FROM submission_rows
-QUALIFY round = max(round) OVER (PARTITION BY indicator, reference_period);
+-- The rows in force as of a round: the winning version of each department and round, then, for
+-- each series and period, the latest round that delivered it (a later round's rows for a period
+-- replace the earlier ones: a correction). Earlier versions and rounds stay in submission_rows.
+CREATE OR REPLACE MACRO rows_as_of(as_of) AS TABLE
+SELECT r.*
+FROM submission_rows r
+JOIN submission_winners w
+  ON w.round = r.round AND w.department = r.department AND w.kind = 'indicators' AND w.version = r.version
+WHERE r.round <= as_of
+QUALIFY r.round = max(r.round) OVER (PARTITION BY r.indicator, r.reference_period);
+
+CREATE OR REPLACE VIEW current_rows AS SELECT * FROM rows_as_of('9999-99');
+
+-- City figures as first published in each round (frozen when the round is first published).
+CREATE TABLE IF NOT EXISTS indicator_vintages (
+    vintage_round    VARCHAR NOT NULL,
+    indicator        VARCHAR NOT NULL,
+    reference_period VARCHAR NOT NULL,
+    value            DOUBLE,
+    frozen_at        TIMESTAMP NOT NULL,
+    PRIMARY KEY (vintage_round, indicator, reference_period)
+);
 
 CREATE TABLE IF NOT EXISTS indicator_observations (
     indicator          VARCHAR NOT NULL,
