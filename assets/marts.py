@@ -11,7 +11,7 @@ from assets.districts import build_district_values
 from assets.lights import add_lights
 from assets.progress import assess
 from assets.publish import PUBLIC_MARTS, publish
-from pipelines.resources import Warehouse, sql
+from pipelines.resources import Warehouse, execute_script, sql
 
 MARTS = "marts"
 OWNERS = ["team:bif"]  # BIF coordinates the barometer
@@ -33,6 +33,17 @@ def with_progress(latest: pd.DataFrame) -> pd.DataFrame:
     for col in ("progress_share", "pace_observed", "pace_needed", "pace_ratio"):
         out[col] = out[col].astype("float64")
     return out
+
+
+def _freeze_vintage(con, round_key: str) -> None:
+    """Store the city figures as published in `round_key`: the rows in force as of that round."""
+    con.execute(
+        f"""INSERT INTO indicator_vintages
+            SELECT CAST($round AS VARCHAR), o.indicator, o.reference_period, round(o.value, c.decimals), now()
+            FROM ({sql("observations.sql")}) o JOIN indicator_catalog c ON c.code = o.indicator
+            WHERE o.district = 'KBH' AND o.value IS NOT NULL""",
+        {"round": round_key, "area": None, "as_of": round_key},
+    )
 
 
 def _rows(con, table: str) -> int:
@@ -71,9 +82,9 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
         return dg.MaterializeResult(metadata={"rows": dg.MetadataValue.int(n), "lights": dict(lights)})
 
     @dg.asset(
-        group_name=MARTS, owners=OWNERS, kinds={"duckdb", "sql"}, deps=[barometer_history],
-        description="One row per indicator: its latest measurement, previous value, change, light, baseline "
-                    "and target.",
+        group_name=MARTS, owners=OWNERS, kinds={"duckdb", "sql"}, deps=[barometer_history, "submission_tracker"],
+        description="One row per indicator: its latest measurement, previous value, change, light, baseline, "
+                    "target and progress, flagged when carried forward from an earlier round.",
         metadata={"spec": "docs/warehouse.md#barometer_latest"},
     )
     def barometer_latest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
@@ -147,8 +158,31 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
         })
 
     @dg.asset(
+        group_name=MARTS, owners=OWNERS, kinds={"duckdb", "sql"}, deps=[barometer_history],
+        description="One row per round x indicator x measurement date: the city figure as first published in "
+                    "that round beside the latest (revised) figure. A round's figures are frozen when the round is "
+                    "first published, so later corrections never rewrite what was published.",
+        metadata={"spec": "docs/warehouse.md#barometer_vintages"},
+    )
+    def barometer_vintages(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            rounds = [r[0] for r in con.execute(
+                "SELECT DISTINCT round FROM submission_winners WHERE kind = 'indicators' AND round NOT IN "
+                "(SELECT vintage_round FROM indicator_vintages) ORDER BY 1").fetchall()]
+            for rnd in rounds:
+                _freeze_vintage(con, rnd)
+            execute_script(con, sql("vintages.sql"))
+            revised = con.execute("SELECT count(*) FROM barometer_vintages WHERE revised").fetchone()[0]
+            n = _rows(con, "barometer_vintages")
+        return dg.MaterializeResult(metadata={
+            "rows": dg.MetadataValue.int(n), "rounds_frozen_now": dg.MetadataValue.json(rounds),
+            "revised_figures": dg.MetadataValue.int(int(revised)),
+        })
+
+    @dg.asset(
         group_name=MARTS, owners=OWNERS, kinds={"duckdb", "parquet"},
-        deps=[barometer_history, barometer_latest, district_values, area_summary,
+        deps=[barometer_history, barometer_latest, district_values, area_summary, barometer_vintages,
+              "submission_tracker",
               "housing_areas", "housing_decomposition", "housing_district_shares"],
         description="The published warehouse: warehouse/barometer.duckdb (tables " + ", ".join(PUBLIC_MARTS)
                     + ", indicators, districts) and warehouse/marts/*.parquet, built beside the published "
@@ -165,4 +199,5 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
             "marts": dg.MetadataValue.path(str(warehouse.marts_dir)),
         })
 
-    return [barometer_history, barometer_latest, area_summary, district_values, published_warehouse]
+    return [barometer_history, barometer_latest, area_summary, district_values, barometer_vintages,
+            published_warehouse]

@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 
 PUBLIC_MARTS = ["barometer_history", "barometer_latest", "district_values", "area_summary", "round_summary",
-                "housing_areas", "housing_summary", "housing_decomposition", "housing_district_shares"]
+                "housing_areas", "housing_summary", "housing_decomposition", "housing_district_shares",
+                "submission_tracker", "barometer_vintages"]
 # Published beside the marts: metadata a BI user needs to read them (no counts of persons).
 PUBLIC_REFERENCE = {"indicators": "indicator_catalog", "districts": "code_districts"}
 

@@ -7,7 +7,7 @@ import dagster as dg
 # The single-run backfill policy (one run for a range of rounds) is flagged beta on every asset.
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
-from assets import housing
+from assets import housing, tracker
 from assets.catalog import indicator_catalog
 from assets.indicators import area_asset_key, build_area_assets
 from assets.intake.assets import build_submission_assets
@@ -31,6 +31,7 @@ defs = dg.Definitions(
         housing.housing_areas,
         housing.housing_decomposition,
         housing.housing_district_shares,
+        tracker.submission_tracker,
     ],
     jobs=[barometer_job],
     schedules=[schedules.spring_round, schedules.november_round],

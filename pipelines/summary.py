@@ -20,24 +20,26 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
+MARK = {"accepted": "ok", "accepted, later file rejected": "ok!", "rejected": "REJ", "missing": "MISS",
+        "not due": "-"}
+
+
 def delivery_matrix(con: duckdb.DuckDBPyConnection, rounds: list[str]) -> list[str]:
-    files = con.execute(
-        "SELECT round, department, status FROM submission_files WHERE round IN (SELECT unnest(?))", [rounds]
-    ).fetchall()
-    status: dict[tuple[str, str], set[str]] = {}
-    for r, d, s in files:
-        status.setdefault((r, d), set()).add(s)
+    """Round x department status from the submission tracker."""
+    rows = con.execute(
+        "SELECT round, department, status, housing_files_received FROM submission_tracker "
+        "WHERE round IN (SELECT unnest(?))", [rounds]).fetchall()
+    status = {(r, d): (s, h) for r, d, s, h in rows}
     depts = department_codes()
-    lines = ["  round    " + " ".join(f"{d:>4}" for d in depts)]
+    lines = ["  round    " + " ".join(f"{d:>5}" for d in depts)]
     for r in rounds:
         cells = []
         for d in depts:
-            s = status.get((r, d), set())
-            cells.append("ok" if "accepted" in s and "rejected" not in s else
-                         "ok!" if "accepted" in s else "REJ*" if "kept" in s else "REJ" if "rejected" in s else "-")
-        lines.append(f"  {r}  " + " ".join(f"{c:>4}" for c in cells))
-    lines.append("  (ok = accepted; ok! = accepted, another file of the round rejected; REJ = rejected;")
-    lines.append("   REJ* = rejected, the earlier accepted file stays published; - = nothing received)")
+            s, h = status.get((r, d), ("not due", 0))
+            cells.append(MARK.get(s, s) + ("+h" if h else ""))
+        lines.append(f"  {r}  " + " ".join(f"{c:>5}" for c in cells))
+    lines.append("  (ok = accepted; ok! = accepted, a later file rejected; REJ = rejected; MISS = due but nothing")
+    lines.append("   arrived; - = not due; +h = housing-area files too)")
     return lines
 
 
@@ -57,6 +59,11 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         out.append(f"Submissions: {n_files} files received, {n_acc} accepted, {n_rej} rejected"
                    + (f", {n_sup} superseded by a later file" if n_sup else ""))
         out += delivery_matrix(con, rounds)
+        missing = con.execute(
+            "SELECT round, list(department ORDER BY department) FROM submission_tracker "
+            "WHERE status = 'missing' AND round IN (SELECT unnest(?)) GROUP BY 1 ORDER BY 1", [rounds]).fetchall()
+        for r, depts in missing:
+            out.append(f"  MISSING  {r}: {', '.join(depts)} (due, nothing arrived)")
         rejected = con.execute(
             """SELECT round, file_name, n_problems, first_problem, report_path FROM submission_files
                WHERE status = 'rejected' AND round IN (SELECT unnest(?)) ORDER BY round, file_name""", [rounds]
@@ -78,6 +85,8 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         reading = pub.execute("SELECT round, reading FROM round_summary ORDER BY round DESC LIMIT 1").fetchone()
         assessed = dict(pub.execute("SELECT assessment, count(*) FROM barometer_latest "
                                     "WHERE reference_period IS NOT NULL GROUP BY 1").fetchall())
+        carried = pub.execute("SELECT list(indicator ORDER BY indicator), any_value(carried_forward_reason) "
+                              "FROM barometer_latest WHERE carried_forward").fetchone()
     finally:
         pub.close()
     unmeasured = [r[1] for r in latest if r[2] is None]
@@ -98,6 +107,9 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         out.append(f"  {area:<16}{ind:<10}{period:<9}{v:>9}{c:>9}  {LIGHT_MARK.get(light, light)}  {assessment}")
     if unmeasured:
         out.append(f"  In the catalog, no measurement delivered yet: {', '.join(unmeasured)}")
+    if carried and carried[0]:
+        out.append(f"  Carried forward (due in the latest round, no new figure; flagged in barometer_latest): "
+                   f"{len(carried[0])} indicators: {', '.join(carried[0])}")
     out.append("")
     out.append("Outputs:")
     out.append(f"  {_rel(public_db)}  (tables {', '.join(PUBLIC_MARTS)}, indicators, districts)")

@@ -5,6 +5,9 @@ WITH latest AS (
     FROM barometer_history
     QUALIFY row_number() OVER (PARTITION BY indicator ORDER BY reference_date DESC) = 1
 ),
+latest_round AS (  -- the round being published: the latest with an accepted indicator delivery
+    SELECT max(round) AS round FROM submission_tracker WHERE version_in_force IS NOT NULL
+),
 baseline AS (  -- the catalog's baseline period, else the first measurement
     SELECT h.indicator, h.reference_period AS baseline_period, h.reference_date AS baseline_date,
            h.value AS baseline_value
@@ -27,8 +30,20 @@ SELECT
          THEN last_day(CAST(c.target_date || '-01' AS DATE)) END AS target_date,
     c.target_text,
     coalesce(l.n_measurements, 0) AS n_measurements, c.responsible, c.delivered_by,
-    l.published_round, c.catalog_version
+    l.published_round,
+    -- due in the latest round but no new figure arrived: the last value stands, flagged
+    coalesce(l.published_round < lr.round
+             AND CASE WHEN right(lr.round, 2) = '05' THEN c.due_spring ELSE c.due_november END, false)
+        AS carried_forward,
+    CASE WHEN l.published_round < lr.round
+              AND CASE WHEN right(lr.round, 2) = '05' THEN c.due_spring ELSE c.due_november END
+         THEN 'no new figure in round ' || lr.round || ' (' || c.delivered_by || ': '
+              || coalesce(t.status, 'missing') || '); last value from round ' || l.published_round END
+        AS carried_forward_reason,
+    c.catalog_version
 FROM indicator_catalog c                      -- every catalog indicator, measured or not
+CROSS JOIN latest_round lr
 LEFT JOIN latest l ON l.indicator = c.code
 LEFT JOIN baseline b ON c.code = b.indicator
+LEFT JOIN submission_tracker t ON t.round = lr.round AND t.department = c.delivered_by
 ORDER BY c.area, c.code

@@ -60,18 +60,18 @@ valued AS (
     FROM agg
 )
 SELECT
-    code, area, reference_period, reference_date, period_type, unit,
+    code AS indicator, area, reference_period, reference_date, period_type, unit AS district,
     CASE WHEN computation = 'cumulative_count'
          THEN sum(raw_value) OVER (PARTITION BY code, unit ORDER BY reference_date
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-         ELSE raw_value END,
-    ref_value,
+         ELSE raw_value END AS value,
+    ref_value AS reference_value,
     CASE WHEN computation = 'cumulative_count'
          THEN sum(gn) OVER (PARTITION BY code, unit ORDER BY reference_date
                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-         ELSE gn END,
-    gd, rn, rd,
-    CASE WHEN has_sd AND gd > 1 THEN sqrt(greatest(gss - gn ^ 2 / gd, 0) / (gd - 1)) END,
-    CASE WHEN has_sd AND rd > 1 THEN sqrt(greatest(rss - rn ^ 2 / rd, 0) / (rd - 1)) END,
+         ELSE gn END AS numerator,
+    gd AS denominator, rn AS reference_numerator, rd AS reference_denominator,
+    CASE WHEN has_sd AND gd > 1 THEN sqrt(greatest(gss - gn ^ 2 / gd, 0) / (gd - 1)) END AS group_sd,
+    CASE WHEN has_sd AND rd > 1 THEN sqrt(greatest(rss - rn ^ 2 / rd, 0) / (rd - 1)) END AS reference_sd,
     source_rows, source_files, published_round, catalog_version
-FROM valued;
+FROM valued
