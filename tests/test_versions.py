@@ -1,0 +1,85 @@
+"""Intake you can trust: versions by content, corrections with as-published vintages, the
+tracker's missing deliveries and carried-forward indicators."""
+
+import shutil
+
+import pandas as pd
+
+from conftest import copy_raw, run_barometer
+
+
+def _q(run, sql, params=None, db="public"):
+    with (run.public() if db == "public" else run.internal()) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_a_corrected_resubmission_changes_latest_and_keeps_as_published(tmp_path):
+    raw = copy_raw(tmp_path / "raw", ["2008-11", "2009-05"])
+    wh = tmp_path / "wh"
+    first = run_barometer(raw, wh)
+    assert _q(first, "SELECT value FROM barometer_history WHERE indicator='SAF-2' AND reference_period='2009-03'") \
+        == [(67.0,)]
+    # BIF sends a corrected file for the same round: SAF-2 respondents feeling safe revised up
+    src = raw / "2009-05" / "BIF_2009-05.csv"
+    df = pd.read_csv(src, dtype=str, keep_default_na=False)
+    row = (df.indicator == "SAF-2") & (df.reference_period == "2009-03")
+    df.loc[row, "numerator"] = str(int(df.loc[row, "numerator"].iloc[0]) + 30)  # +5 pp on 600 respondents
+    df.to_csv(raw / "2009-05" / "BIF_2009-05_v2.csv", index=False)
+    second = run_barometer(raw, wh)
+    assert _q(second, "SELECT value FROM barometer_history WHERE indicator='SAF-2' AND reference_period='2009-03'") \
+        == [(72.0,)]
+    vintage = _q(second, """SELECT value_as_published, latest_value, revised FROM barometer_vintages
+                            WHERE vintage_round = '2009-05' AND indicator = 'SAF-2' AND reference_period = '2009-03'""")
+    assert vintage == [(67.0, 72.0, True)]
+    # both versions stay queryable; the figure names the version it came from
+    versions = _q(second, "SELECT version, outcome, file_name FROM submission_archive WHERE department = 'BIF' "
+                          "AND round = '2009-05' ORDER BY version", db="internal")
+    assert versions == [(1, "accepted", "BIF_2009-05.csv"), (2, "accepted", "BIF_2009-05_v2.csv")]
+    lineage = _q(second, "SELECT DISTINCT file_name FROM observation_lineage WHERE indicator = 'SAF-2' "
+                         "AND reference_period = '2009-03'", db="internal")
+    assert lineage == [("BIF_2009-05_v2.csv",)]
+    assert _q(second, "SELECT status FROM submission_files WHERE file_name = 'BIF_2009-05.csv' AND round = '2009-05'",
+              db="internal") == [("superseded",)]
+
+
+def test_the_same_bytes_twice_change_nothing(tmp_path):
+    raw = copy_raw(tmp_path / "raw", ["2009-05"])
+    wh = tmp_path / "wh"
+    run_barometer(raw, wh)
+    shutil.copyfile(raw / "2009-05" / "SUF_2009-05.csv", raw / "2009-05" / "SUF_2009-05_again.csv")
+    run = run_barometer(raw, wh)
+    assert _q(run, "SELECT count(*) FROM submission_archive WHERE department = 'SUF'", db="internal") == [(1,)]
+    assert _q(run, "SELECT version_in_force, files_received FROM submission_tracker WHERE department = 'SUF' "
+                   "AND round = '2009-05'") == [(1, 2)]
+
+
+def test_a_removed_file_shows_as_missing_and_its_indicators_carried_forward(tmp_path):
+    raw = copy_raw(tmp_path / "raw", ["2008-05", "2008-11", "2009-05"])
+    (raw / "2009-05" / "SUF_2009-05.csv").unlink()
+    run = run_barometer(raw, tmp_path / "wh")
+    assert _q(run, "SELECT status, due FROM submission_tracker WHERE round = '2009-05' AND department = 'SUF'") \
+        == [("missing", True)]
+    carried = dict(_q(run, "SELECT indicator, carried_forward_reason FROM barometer_latest WHERE carried_forward"))
+    assert {"HEA-1", "HEA-2", "HEA-3"} <= set(carried)
+    assert "SUF: missing" in carried["HEA-2"] and "2008-05" in carried["HEA-2"]
+    assert _q(run, "SELECT value, reference_period FROM barometer_latest WHERE indicator = 'HEA-2'") == [(81.0, "2008-03")]
+    checks = {e.check_name: e for e in run.result.get_asset_check_evaluations()
+              if e.asset_key.to_user_string() == "submission_tracker"}
+    assert not checks["all_due_deliveries_arrived"].passed
+
+
+def test_the_run_summary_lists_every_departments_status(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    raw = copy_raw(tmp_path / "raw", ["2008-05", "2008-11", "2009-05"])  # KFF delivered in 2008-05
+    (raw / "2009-05" / "KFF_2009-05.xlsx").unlink()
+    env = {**os.environ, "BAROMETER_RAW_DIR": str(raw), "BAROMETER_WAREHOUSE_DIR": str(tmp_path / "wh"),
+           "DAGSTER_HOME": str(tmp_path / "dh")}
+    out = subprocess.run([str(Path(sys.executable).with_name("barometer")), "run"], capture_output=True,
+                         text=True, env=env, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "MISSING  2009-05: KFF" in out.stdout
+    assert "Carried forward" in out.stdout and "CUL-3" in out.stdout
