@@ -52,7 +52,25 @@ def discover_rounds(raw_dir: Path) -> tuple[list[str], list[str]]:
             ignored.append(f"raw/{p.name}/: the round has not started yet")
         else:
             found.append(p.name)
+            ignored += _unrecognised_files(p)
     return found, ignored
+
+
+def _unrecognised_files(folder: Path) -> list[str]:
+    """Files in a round folder that no intake asset will read: named in the summary, never dropped silently."""
+    from assets.intake.reader import parse_file_name
+    from schemas.code_lists import department_codes
+
+    out = []
+    for f in sorted(folder.iterdir()):
+        if f.name.startswith("."):
+            continue
+        parsed = parse_file_name(f.name)
+        if parsed is None:
+            out.append(f"raw/{folder.name}/{f.name}: not a submission file name (<DEPT>_<YYYY-MM>[_suffix].csv|xlsx)")
+        elif parsed.department not in department_codes():
+            out.append(f"raw/{folder.name}/{f.name}: unknown department {parsed.department!r}")
+    return out
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -22,6 +22,8 @@ class Kind:
     context_schema: Callable[[Catalog, str, str], pa.DataFrameSchema]
     rule_columns: dict[str, str]  # which column a dataframe-level rule is about
     rule_text: dict[str, str]     # the rule in plain words
+    number_columns: tuple[str, ...] = ()
+    period_columns: tuple[str, ...] = ()
 
 
 _COMMON_COLUMNS = {"department_matches_file": "department", "round_matches_file": "round"}
@@ -35,11 +37,15 @@ _HOUSING_TEXT = {**submission.RULE_TEXT, **housing.AREA_RULE_TEXT,
 
 KINDS = {
     "indicators": Kind("indicators", submission.COLUMNS, submission.REQUIRED_COLUMNS, submission.row_schema,
-                       submission.context_schema, submission.RULE_COLUMN, submission.RULE_TEXT),
+                       submission.context_schema, submission.RULE_COLUMN, submission.RULE_TEXT,
+                       ("numerator", "denominator", "value", "sd"), ("reference_period",)),
     "areas": Kind("areas", housing.AREA_COLUMNS, housing.AREA_REQUIRED, housing.AreaRow.to_schema,
-                  lambda catalog, d, r: housing.area_context_schema(d, r), _AREA_COLUMNS, _HOUSING_TEXT),
+                  lambda catalog, d, r: housing.area_context_schema(d, r), _AREA_COLUMNS, _HOUSING_TEXT,
+                  tuple(c for cols in housing.AREA_MEASURES.values() for c in cols), ("reference_period",)),
     "dwellings": Kind("dwellings", housing.DWELLING_COLUMNS, housing.DWELLING_REQUIRED, housing.DwellingRow.to_schema,
-                      lambda catalog, d, r: housing.dwelling_context_schema(d, r), _DWELLING_COLUMNS, _HOUSING_TEXT),
+                      lambda catalog, d, r: housing.dwelling_context_schema(d, r), _DWELLING_COLUMNS, _HOUSING_TEXT,
+                      ("dwellings", "transfer_from", "transfer_to", "residents_18_64_from", "residents_18_64_to"),
+                      ("period_from", "period_to")),
 }
 
 

@@ -4,14 +4,17 @@ number a person sees in the file, so every error can name its row."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 
+from assets.intake.formats import Ambiguous, parse_number, parse_period
 from schemas.kinds import KINDS, Kind, kind_of_suffix
 
 FILE_NAME_RE = re.compile(
@@ -52,6 +55,8 @@ def parse_file_name(name: str) -> SubmissionName | None:
 def _cell_text(v) -> str | None:
     if v is None:
         return None
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat(sep=" ") if isinstance(v, dt.datetime) else v.isoformat()
     if isinstance(v, bool):
         return str(v)
     if isinstance(v, float) and v.is_integer():
@@ -77,9 +82,10 @@ def _frame(header: list, rows: list[tuple[int, list]], path: Path, text_cells: b
     width = len(names)
     for rownum, cells in rows:
         extra = [c for c in cells[width:] if _cell_text(c) is not None]
-        if extra:  # e.g. a thousands separator "1,289" in a comma-separated file shifts the row
-            raise ReadError(f"{path.name}, row {rownum}: {len(cells)} cells but the header has {width} "
-                            f"columns (first extra value {extra[0]!r}); a ',' inside a number or text must be quoted",
+        if extra or (text_cells and len(cells) > len(header)):
+            # e.g. a thousands separator "1,289" in a comma-separated file shifts the row
+            raise ReadError(f"{path.name}, row {rownum}: {len(cells)} cells but the header has {len(header)}; "
+                            "a separator inside a number or a text (1,289) must be quoted or left out",
                             rule="row_width", row=rownum)
     index = [r for r, _ in rows]
     padded = [list(cells[:width]) + [None] * (width - min(len(cells), width)) for _, cells in rows]
@@ -95,23 +101,82 @@ def _frame(header: list, rows: list[tuple[int, list]], path: Path, text_cells: b
     return df
 
 
-def read_csv(path: Path) -> pd.DataFrame:
+MAX_FILE_BYTES = 20 * 2**20             # a department's file is kilobytes; anything this big is refused
+MAX_XLSX_UNCOMPRESSED = 100 * 2**20     # guards against zip bombs
+MAX_XLSX_RATIO = 100                    # compression ratio of any part
+PREFERRED_SHEETS = ("indberetning", "data")
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM), else Windows-1252 (Danish Excel's
+    'CSV (semikolonsepareret)'), which the file must decode cleanly as."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
     except UnicodeDecodeError as e:
-        raise ReadError(f"{path.name}: not UTF-8 text (byte {e.start}); save the file as CSV UTF-8", rule="encoding_utf8") from None
+        raise ReadError(f"{path.name}: neither UTF-8 nor Windows-1252 text (byte {e.start}); save as CSV UTF-8",
+                        rule="encoding") from None
+    return text, "cp1252"
+
+
+def _separator(path: Path, text: str, required: list[str]) -> str:
+    """The separator whose header holds the required column names."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    for sep in (",", ";", "\t"):
+        names = {c.strip().strip('"').lstrip("\ufeff") for c in first.split(sep)}
+        if set(required) <= names:
+            return sep
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    if counts[best] == 0:
+        raise ReadError(f"{path.name}: the first line has one column; separate columns with ',' or ';'",
+                        rule="csv_separator")
+    return best  # the required-column rule will name what is missing
+
+
+def read_csv(path: Path, required: list[str]) -> tuple[pd.DataFrame, str]:
+    """The table and its number convention ('point' for ',', 'comma' for ';', 'unknown' for tabs)."""
+    text, _ = _decode(path, path.read_bytes())
     if not text.strip():
         raise ReadError(f"{path.name}: the file is empty", rule="not_empty")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    sep = _separator(path, text, required)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     records = [(reader.line_num, r) for r in reader]  # line_num: the line a record ends on
     header_at = next(i for i, (_, r) in enumerate(records) if any(c.strip() for c in r))
     header = records[header_at][1]
-    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
-        raise ReadError(f"{path.name}: the header is one column; use ',' as the separator", rule="csv_separator")
-    return _frame(header, records[header_at + 1 :], path, text_cells=True)
+    convention = {",": "point", ";": "comma"}.get(sep, "unknown")
+    return _frame(header, records[header_at + 1 :], path, text_cells=True), convention
+
+
+def _check_xlsx_container(path: Path) -> None:
+    """Refuse workbooks that would explode in memory or carry XML entity declarations, before
+    any XML parser sees them."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ReadError(f"{path.name}: not a readable XLSX workbook (not a zip container)",
+                        rule="readable_file") from None
+    with zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        worst = max((i.file_size / max(i.compress_size, 1) for i in infos), default=0)
+        if total > MAX_XLSX_UNCOMPRESSED or worst > MAX_XLSX_RATIO:
+            raise ReadError(f"{path.name}: the workbook unpacks to {total / 2**20:.0f} MB (compression ratio up to "
+                            f"{worst:.0f}:1); refused as a possible zip bomb", rule="xlsx_too_large")
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                with zf.open(info) as f:
+                    head = f.read(65536)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise ReadError(f"{path.name}: part {info.filename} declares a DTD or XML entities; refused "
+                                    "(XLSX files never need them)", rule="xlsx_unsafe_xml")
 
 
 def read_xlsx(path: Path, required_columns: list[str]) -> pd.DataFrame:
+    _check_xlsx_container(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for a damaged or fake workbook
@@ -120,7 +185,8 @@ def read_xlsx(path: Path, required_columns: list[str]) -> pd.DataFrame:
         sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
         if not sheets:
             raise ReadError(f"{path.name}: the workbook has no visible sheet", rule="readable_file")
-        ws = sheets[0]
+        # the sheet the template names, else the first visible one; hidden sheets are never read
+        ws = next((w for w in sheets if w.title.strip().lower() in PREFERRED_SHEETS), sheets[0])
         rows = list(ws.iter_rows(values_only=True))
     finally:
         wb.close()
@@ -138,16 +204,42 @@ def read_xlsx(path: Path, required_columns: list[str]) -> pd.DataFrame:
     )
 
 
+def _normalise(df: pd.DataFrame, kind: Kind, convention: str, path: Path) -> list[dict]:
+    """Numbers and periods to canonical text in place; the cells that are ambiguous are reported
+    (file, row, column, rule number_format) and their rows left out of the checks that follow."""
+    problems = []
+    for col in kind.number_columns:
+        if col not in df.columns:
+            continue
+        for row, value in df[col].dropna().items():
+            try:
+                df.at[row, col] = parse_number(value, convention)
+            except Ambiguous as e:
+                problems.append({"file": path.name, "row": row, "column": col, "rule": "number_format",
+                                 "value": value, "message": f"{path.name}, row {row}, column '{col}': {e} "
+                                                            f"— rule number_format"})
+    for col in kind.period_columns:
+        if col in df.columns:
+            df[col] = df[col].map(lambda v: parse_period(v) if isinstance(v, str) else v)
+    return problems
+
+
 def read_submission(path: Path, kind: Kind = KINDS["indicators"]) -> pd.DataFrame:
-    """Read CSV or XLSX; all cells as text (None when empty), the kind's optional columns added."""
+    """Read CSV or XLSX; all cells as canonical text (None when empty), the kind's optional
+    columns added. Ambiguous cells are listed in `df.attrs["problems"]`."""
     ext = path.suffix.lower()
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ReadError(f"{path.name}: {size / 2**20:.1f} MB is more than the {MAX_FILE_BYTES // 2**20} MB a "
+                        "submission may be", rule="file_too_large")
     if ext == ".csv":
-        df = read_csv(path)
+        df, convention = read_csv(path, kind.required)
     elif ext == ".xlsx":
-        df = read_xlsx(path, kind.required)
+        df, convention = read_xlsx(path, kind.required), "unknown"
     else:
         raise ReadError(f"{path.name}: unsupported file type {ext!r}; send .csv or .xlsx", rule="file_type")
     for col in kind.columns:
         if col not in df.columns and col not in kind.required:
             df[col] = None
+    df.attrs["problems"] = _normalise(df, kind, convention, path)
     return df

@@ -5,6 +5,7 @@ one transaction (a failure leaves the previous staging as it was)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,12 +66,19 @@ def department_files(raw_dir: Path, department: str, round_key: str, kind: str =
     return out
 
 
+def safe_name(name: str) -> str:
+    """A file name that stays inside the folder it is written to, whatever the department sent."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")
+    return cleaned or "unnamed"
+
+
 def write_report(result: ValidationResult, reports_dir: Path, round_key: str) -> Path:
-    folder = reports_dir / round_key
+    folder = reports_dir / safe_name(round_key)
     folder.mkdir(parents=True, exist_ok=True)
-    txt = folder / f"{result.path.name}.txt"
+    txt = folder / f"{safe_name(result.path.name)}.txt"
+    assert txt.resolve().is_relative_to(reports_dir.resolve())
     txt.write_text(result.report_text(), encoding="utf-8")
-    result.findings.to_csv(folder / f"{result.path.name}.csv", index=False)
+    result.findings.to_csv(folder / f"{safe_name(result.path.name)}.csv", index=False)
     return txt
 
 

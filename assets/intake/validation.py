@@ -178,6 +178,10 @@ def validate_file(path: Path, catalog: Catalog, department: str | None = None, r
     result.n_rows = len(data)
 
     findings = []
+    problems = data.attrs.get("problems") or []
+    if problems:  # ambiguous numbers: reported, and their rows kept out of the schema checks
+        findings.append(pd.DataFrame(problems, columns=FINDING_COLUMNS))
+        data = data.drop(index=sorted({p["row"] for p in problems}))
     try:
         typed = spec.row_schema().validate(data, lazy=True)
     except pa.errors.SchemaErrors as e:
