@@ -22,6 +22,15 @@ COLUMNS = REQUIRED_COLUMNS[:3] + ["reference_period", "district", "subunit", "gr
                                   "numerator", "denominator", "value", "sd", "note"]
 
 
+# The Danish label of each column, as the template shows it above the column name and the
+# validation report quotes it beside the name.
+LABELS_DA = {
+    "department": "forvaltning", "round": "runde", "indicator": "indikator", "reference_period": "måleperiode",
+    "district": "bydel", "subunit": "underenhed", "group": "befolkningsgruppe", "sex": "køn",
+    "numerator": "tæller", "denominator": "nævner", "value": "værdi", "sd": "standardafvigelse", "note": "note",
+}
+
+
 class SubmissionRow(pa.DataFrameModel):
     """A department's rows: indicator x period x district x subunit x group x sex, with counts."""
 

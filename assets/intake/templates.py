@@ -21,30 +21,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from schemas.catalog import MEAN_COMPUTATIONS, SHARE_COMPUTATIONS, Catalog
 from schemas.code_lists import CITY, codes, district_codes, load_code_list
-from schemas.submission import COLUMNS, ROUND_RE
+from schemas.submission import COLUMNS, LABELS_DA, ROUND_RE
 
 SHEET = "Indberetning"
 CODES_SHEET = "Koder"
 TITLE_ROW, LABEL_ROW, HEADER_ROW = 1, 2, 3
 FIRST_DATA_ROW = HEADER_ROW + 1
 SPARE_ROWS = 200
-
-# Danish label shown above each column name (row 2).
-LABELS_DA = {
-    "department": "forvaltning",
-    "round": "runde",
-    "indicator": "indikator",
-    "reference_period": "måleperiode",
-    "district": "bydel",
-    "subunit": "underenhed",
-    "group": "befolkningsgruppe",
-    "sex": "køn",
-    "numerator": "tæller",
-    "denominator": "nævner",
-    "value": "værdi",
-    "sd": "standardafvigelse",
-    "note": "note",
-}
 
 # The rule of each column in plain words (docs/submissions.md, "Columns"); shown as a comment
 # on the header cell. Code lists are filled in from the same CSVs the schema checks against.

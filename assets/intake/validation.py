@@ -15,7 +15,7 @@ from assets.intake.reader import ReadError, parse_file_name, read_submission
 from schemas.catalog import Catalog
 from schemas.code_lists import codes
 from schemas.kinds import KINDS, Kind
-from schemas.submission import KEY
+from schemas.submission import KEY, LABELS_DA
 
 FINDING_COLUMNS = ["file", "row", "column", "rule", "value", "message"]
 
@@ -127,7 +127,9 @@ def _findings(file: str, cases: pd.DataFrame, data: pd.DataFrame, kind: Kind) ->
     df = df.sort_values(["row", "column", "rule"], na_position="first", kind="stable")
 
     def message(r) -> str:
-        where = f"{r['file']}" + (f", row {r['row']}" if pd.notna(r["row"]) else "") + f", column '{r['column']}'"
+        label = LABELS_DA.get(r["column"]) if kind.name == "indicators" else None
+        column = f"'{r['column']}'" + (f" ({label})" if label and label != r["column"] else "")
+        where = f"{r['file']}" + (f", row {r['row']}" if pd.notna(r["row"]) else "") + f", column {column}"
         val = "" if r["value"] is None or (isinstance(r["value"], float) and pd.isna(r["value"])) else f": {r['value']!r}"
         return f"{where}{val} — rule {r['rule']}: {_explain(r['rule'], kind)}"
 
