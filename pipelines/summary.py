@@ -85,6 +85,9 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         reading = pub.execute("SELECT round, reading FROM round_summary ORDER BY round DESC LIMIT 1").fetchone()
         assessed = dict(pub.execute("SELECT assessment, count(*) FROM barometer_latest "
                                     "WHERE reference_period IS NOT NULL GROUP BY 1").fetchall())
+        housing = pub.execute(
+            "SELECT reference_period, rule_set, vulnerable_areas, moved_by_rule_change, new_vulnerable_areas "
+            "FROM housing_summary ORDER BY reference_period DESC LIMIT 1").fetchone()
         carried = pub.execute("SELECT list(indicator ORDER BY indicator), any_value(carried_forward_reason) "
                               "FROM barometer_latest WHERE carried_forward").fetchone()
     finally:
@@ -110,6 +113,9 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
     if carried and carried[0]:
         out.append(f"  Carried forward (due in the latest round, no new figure; flagged in barometer_latest): "
                    f"{len(carried[0])} indicators: {', '.join(carried[0])}")
+    if housing:
+        out.append(f"  Housing areas {housing[0]} ({housing[1]}): {housing[2]} on the ministry's list, "
+                   f"{housing[3]} moved there by a rule change, {housing[4]} new because of their residents")
     out.append("")
     out.append("Outputs:")
     out.append(f"  {_rel(public_db)}  (tables {', '.join(PUBLIC_MARTS)}, indicators, districts)")
