@@ -138,7 +138,9 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
     def district_values(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         rules = warehouse.disclosure_rules()
         with warehouse.connect() as con:
-            breakdown = con.execute(sql("district_breakdown.sql")).fetchdf()
+            # internal: the district cells with their counts, for the data team (never published)
+            con.execute("CREATE OR REPLACE TABLE district_breakdown AS " + sql("district_breakdown.sql"))
+            breakdown = con.execute("SELECT * FROM district_breakdown").fetchdf()
             districts = con.execute("SELECT code, name FROM code_districts").fetchdf()
             values = build_district_values(  # noqa: F841 - read by DuckDB below
                 breakdown, districts, rules.min_count, rules.min_denominator)

@@ -68,7 +68,8 @@ class Indicator(BaseModel):
     main_goal: bool = False
     title_da: str
     title_en: str
-    definition_en: str | None = None
+    definition_en: str = Field(min_length=10)
+    definition_da: str = Field(min_length=10)
     unit: Unit
     decimals: int = Field(ge=0, le=3)
     computation: Computation
@@ -164,6 +165,7 @@ class Catalog(BaseModel):
                 {
                     "code": i.code, "area": i.area, "policy_period": i.policy_period, "policy_goal": i.policy_goal,
                     "main_goal": i.main_goal, "title_da": i.title_da, "title_en": i.title_en,
+                    "definition_da": i.definition_da, "definition_en": i.definition_en,
                     "unit": i.unit, "decimals": i.decimals, "computation": i.computation,
                     "source": i.source, "population_group": i.group,
                     "reference_group": i.reference_group, "sex": i.sex, "direction": i.direction,

@@ -9,11 +9,11 @@ WITH src AS (
      AND (c.sex IS NULL OR r.sex = c.sex)
      AND r.population_group IN (c.population_group, c.reference_group)
 )
-SELECT indicator, district AS unit, reference_period, round, department, file_name, file_sha256,
+SELECT indicator, district AS unit, reference_period, round, department, version, file_name, file_sha256,
        source_row, population_group, sex, numerator, denominator, value, catalog_version
 FROM src WHERE district <> 'KBH'
 UNION ALL
-SELECT indicator, 'KBH' AS unit, reference_period, round, department, file_name, file_sha256,
+SELECT indicator, 'KBH' AS unit, reference_period, round, department, version, file_name, file_sha256,
        source_row, population_group, sex, numerator, denominator, value, catalog_version
 FROM src WHERE district <> 'KBH' OR NOT district_level;
 
