@@ -8,7 +8,7 @@ import pandas as pd
 
 from assets.disclosure import suppress
 from assets.indicators import area_asset_key
-from assets.intake.assets import _outcome_table
+from assets.intake.assets import outcome_table
 from assets.intake.staging import FileOutcome, ingest_department_round
 from pipelines.partitions import rounds
 from pipelines.resources import Warehouse, execute_script, sql
@@ -40,7 +40,7 @@ def housing_area_submissions(context: dg.AssetExecutionContext, warehouse: Wareh
                            ).fetchone()[0]
     rejected = [o for o in outcomes if o.status == "rejected"]
     return dg.MaterializeResult(
-        metadata={"rows": dg.MetadataValue.int(int(rows)), "files": dg.MetadataValue.md(_outcome_table(outcomes)),
+        metadata={"rows": dg.MetadataValue.int(int(rows)), "files": dg.MetadataValue.md(outcome_table(outcomes)),
                   "files_rejected": dg.MetadataValue.int(len(rejected))},
         check_results=[dg.AssetCheckResult(check_name="all_files_accepted", passed=not rejected,
                                            severity=dg.AssetCheckSeverity.WARN,

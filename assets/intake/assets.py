@@ -14,7 +14,7 @@ def submission_asset_key(department: str) -> dg.AssetKey:
     return dg.AssetKey(f"{department.lower()}_submissions")
 
 
-def _outcome_table(outcomes: list[FileOutcome]) -> str:
+def outcome_table(outcomes: list[FileOutcome]) -> str:
     if not outcomes:
         return "_No file from this department in the round(s) processed._"
     lines = ["| round | file | status | rows | problems | first problem |", "|---|---|---|---|---|---|"]
@@ -67,7 +67,7 @@ def build_submission_asset(department: str, name_en: str, owner: str) -> dg.Asse
                 "files_received": dg.MetadataValue.int(len(outcomes)),
                 "files_accepted": dg.MetadataValue.int(sum(o.status == "accepted" for o in outcomes)),
                 "files_rejected": dg.MetadataValue.int(len(rejected)),
-                "files": dg.MetadataValue.md(_outcome_table(outcomes)),
+                "files": dg.MetadataValue.md(outcome_table(outcomes)),
             },
             check_results=[
                 dg.AssetCheckResult(
