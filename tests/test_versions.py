@@ -38,6 +38,8 @@ def test_a_corrected_resubmission_changes_latest_and_keeps_as_published(tmp_path
     lineage = _q(second, "SELECT DISTINCT file_name FROM observation_lineage WHERE indicator = 'SAF-2' "
                          "AND reference_period = '2009-03'", db="internal")
     assert lineage == [("BIF_2009-05_v2.csv",)]
+    assert _q(second, "SELECT source_files FROM barometer_history WHERE indicator = 'SAF-2' "
+                      "AND reference_period = '2009-03'") == [(["BIF_2009-05_v2.csv (v2)"],)]
     assert _q(second, "SELECT status FROM submission_files WHERE file_name = 'BIF_2009-05.csv' AND round = '2009-05'",
               db="internal") == [("superseded",)]
 
@@ -57,8 +59,8 @@ def test_a_removed_file_shows_as_missing_and_its_indicators_carried_forward(tmp_
     raw = copy_raw(tmp_path / "raw", ["2008-05", "2008-11", "2009-05"])
     (raw / "2009-05" / "SUF_2009-05.csv").unlink()
     run = run_barometer(raw, tmp_path / "wh")
-    assert _q(run, "SELECT status, due FROM submission_tracker WHERE round = '2009-05' AND department = 'SUF'") \
-        == [("missing", True)]
+    assert _q(run, "SELECT status, due, overdue FROM submission_tracker WHERE round = '2009-05' AND department = 'SUF'") \
+        == [("missing", True, True)]
     carried = dict(_q(run, "SELECT indicator, carried_forward_reason FROM barometer_latest WHERE carried_forward"))
     assert {"HEA-1", "HEA-2", "HEA-3"} <= set(carried)
     assert "SUF: missing" in carried["HEA-2"] and "2008-05" in carried["HEA-2"]

@@ -38,7 +38,7 @@ agg AS (
                  + numerator ^ 2 / denominator END) FILTER (WHERE population_group = c_ref) AS rss,
         bool_or(sd IS NOT NULL) AS has_sd,
         count(*) AS source_rows,
-        list(DISTINCT file_name ORDER BY file_name) AS source_files,
+        list(DISTINCT file_name || ' (v' || version || ')' ORDER BY file_name || ' (v' || version || ')') AS source_files,
         max(round) AS published_round,
         any_value(catalog_version) AS catalog_version
     FROM scoped

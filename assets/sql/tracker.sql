@@ -2,6 +2,8 @@
 -- a round when one of its indicators is due in that season (catalog due_in) and it has delivered
 -- in an earlier or the same round (it is onboarded).
 CREATE OR REPLACE TABLE submission_tracker AS
+SELECT *, status = 'missing' AND current_date > deadline AS overdue
+FROM (
 WITH rounds AS (SELECT DISTINCT round FROM submission_files),
 depts AS (SELECT code AS department, display_code, name_en FROM code_departments),
 due AS (
@@ -38,6 +40,8 @@ SELECT
          WHEN coalesce(CASE WHEN right(r.round, 2) = '05' THEN du.spring ELSE du.november END, false)
               AND o.first_round IS NOT NULL AND o.first_round <= r.round THEN 'missing'
          ELSE 'not due' END AS status,
+    -- the scheduled run on the 20th of the round's month is the deadline
+    make_date(CAST(left(r.round, 4) AS INTEGER), CAST(right(r.round, 2) AS INTEGER), 20) AS deadline,
     f.last_arrival, f.first_problem
 FROM rounds r CROSS JOIN depts d
 LEFT JOIN due du ON du.department = d.department
@@ -45,4 +49,5 @@ LEFT JOIN onboarded o ON o.department = d.department
 LEFT JOIN files f ON f.round = r.round AND f.department = d.department
 LEFT JOIN versions v ON v.round = r.round AND v.department = d.department
 LEFT JOIN submission_winners w ON w.round = r.round AND w.department = d.department AND w.kind = 'indicators'
-ORDER BY r.round, d.department;
+)
+ORDER BY round, department;
