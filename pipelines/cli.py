@@ -37,39 +37,51 @@ def discover_rounds(raw_dir: Path) -> tuple[list[str], list[str]]:
     """Rounds present as raw/<YYYY-05|YYYY-11>/ folders, and messages for what is ignored."""
     from pipelines.partitions import rounds as rounds_def
 
+    from assets.intake.reader import parse_file_name
+    from schemas.code_lists import department_codes
+
     valid = set(rounds_def.get_partition_keys())
-    found, ignored = [], []
+    found, ignored, loose = [], [], set()
     if not raw_dir.is_dir():
         return [], [f"{raw_dir} does not exist"]
     for p in sorted(raw_dir.iterdir()):
         if p.name.startswith(".") or p.name.lower() in ("readme.md",):
             continue
         if not p.is_dir():
-            ignored.append(f"raw/{p.name}: files belong in a round folder raw/<YYYY-05|YYYY-11>/")
+            parsed = parse_file_name(p.name)
+            if parsed is None or parsed.department not in department_codes():
+                ignored += _unrecognised_files(raw_dir, [p])
+            elif parsed.round in valid:
+                loose.add(parsed.round)  # a file straight in raw/: its name says the round
+            else:
+                ignored.append(f"raw/{p.name}: round {parsed.round} is not a round (YYYY-05 or YYYY-11) "
+                               "that has started")
         elif not re.match(ROUND_KEY_RE, p.name):
             ignored.append(f"raw/{p.name}/: not a round (rounds are YYYY-05 and YYYY-11)")
         elif p.name not in valid:
             ignored.append(f"raw/{p.name}/: the round has not started yet")
         else:
             found.append(p.name)
-            ignored += _unrecognised_files(p)
+            ignored += _unrecognised_files(p, sorted(p.iterdir()))
+    found = sorted(set(found) | loose)
     return found, ignored
 
 
-def _unrecognised_files(folder: Path) -> list[str]:
-    """Files in a round folder that no intake asset will read: named in the summary, never dropped silently."""
+def _unrecognised_files(folder: Path, files: list[Path]) -> list[str]:
+    """Files no intake asset will read: named in the summary, never dropped silently."""
     from assets.intake.reader import parse_file_name
     from schemas.code_lists import department_codes
 
     out = []
-    for f in sorted(folder.iterdir()):
-        if f.name.startswith("."):
+    where = "raw" if folder.name == "raw" or folder == settings.raw_dir() else f"raw/{folder.name}"
+    for f in files:
+        if f.name.startswith(".") or not f.is_file():
             continue
         parsed = parse_file_name(f.name)
         if parsed is None:
-            out.append(f"raw/{folder.name}/{f.name}: not a submission file name (<DEPT>_<YYYY-MM>[_suffix].csv|xlsx)")
+            out.append(f"{where}/{f.name}: not a submission file name (<DEPT>_<YYYY-MM>[_suffix].csv|xlsx)")
         elif parsed.department not in department_codes():
-            out.append(f"raw/{folder.name}/{f.name}: unknown department {parsed.department!r}")
+            out.append(f"{where}/{f.name}: unknown department {parsed.department!r}")
     return out
 
 

@@ -13,10 +13,18 @@ from pipelines.partitions import ROUND_KEY_RE, rounds
 
 
 def scan_raw(raw_dir) -> dict[str, str]:
-    """{relative path: 'mtime_ns:size'} of the files under raw/<round>/."""
+    """{'<round>/<file>': 'mtime_ns:size'} of the files under raw/<round>/ and of the files lying
+    straight in raw/ whose name carries a round."""
     out = {}
     if not raw_dir.is_dir():
         return out
+    from assets.intake.reader import parse_file_name
+
+    for f in sorted(p for p in raw_dir.iterdir() if p.is_file()):
+        parsed = parse_file_name(f.name)
+        if parsed:
+            st = f.stat()
+            out[f"{parsed.round}/{f.name}"] = f"{st.st_mtime_ns}:{st.st_size}"
     for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir() and re.match(ROUND_KEY_RE, p.name)):
         for f in sorted(folder.iterdir()):
             if f.is_file() and not f.name.startswith("."):

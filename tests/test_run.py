@@ -12,6 +12,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
+from conftest import SAMPLE_RAW as SAMPLE
 from conftest import copy_raw, run_barometer
 
 
@@ -181,3 +182,24 @@ def test_barometer_run_command_prints_the_summary(tmp_path):
     # the run is recorded in the project-local Dagster home (SQLite), for the UI
     assert (tmp_path / "dh" / "dagster.yaml").exists()
     assert any((tmp_path / "dh").rglob("*.db"))
+
+
+def test_files_straight_in_raw_and_unrecognised_files(tmp_path):
+    """A file lying directly in raw/ is read for the round its name carries; a file no asset can
+    read is named in the summary, never dropped silently."""
+    from pipelines.cli import discover_rounds
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in ("BIF_2009-05.csv", "SUF_2009-05.csv"):
+        (raw / f).write_bytes((SAMPLE / "2009-05" / f).read_bytes())
+    (raw / "XYZ_2009-05.csv").write_text("x")
+    (raw / "2009-05").mkdir()
+    (raw / "2009-05" / "notes.txt").write_text("x")
+    found, ignored = discover_rounds(raw)
+    assert found == ["2009-05"]
+    assert any("XYZ_2009-05.csv: unknown department" in m for m in ignored)
+    assert any("2009-05/notes.txt: not a submission file name" in m for m in ignored)
+    run = run_barometer(raw, tmp_path / "wh", rounds=["2009-05"])
+    assert _history_value(run, "SAF-2", "2009-03")[0] == 67
+    assert _history_value(run, "HEA-2", "2009-03")[0] == 86

@@ -54,16 +54,20 @@ class FileOutcome:
 
 
 def department_files(raw_dir: Path, department: str, round_key: str, kind: str = "indicators") -> list[Path]:
-    """The department's files of one kind in raw/<round>/, in name order (the last accepted wins)."""
-    folder = raw_dir / round_key
-    if not folder.is_dir():
-        return []
+    """The department's files of one kind for a round, in name order: those in raw/<round>/, and
+    those lying directly in raw/ whose name carries the round (BIF_2009-05.csv)."""
     out = []
-    for p in sorted(folder.iterdir()):
+    folder = raw_dir / round_key
+    candidates = sorted(folder.iterdir()) if folder.is_dir() else []
+    if raw_dir.is_dir():
+        candidates += sorted(p for p in raw_dir.iterdir() if p.is_file())
+    for p in candidates:
         parsed = parse_file_name(p.name)
-        if p.is_file() and parsed and parsed.department == department and parsed.kind == kind:
+        in_folder = p.parent == folder
+        if (p.is_file() and parsed and parsed.department == department and parsed.kind == kind
+                and (in_folder or parsed.round == round_key)):
             out.append(p)
-    return out
+    return sorted(out, key=lambda p: p.name)
 
 
 def safe_name(name: str) -> str:

@@ -70,6 +70,12 @@ def test_a_50_mb_file_is_refused_before_it_is_parsed(tmp_path, catalog):
     assert not result.accepted and result.findings.rule.tolist() == ["file_too_large"]
 
 
+def test_formulas_are_read_as_their_cached_values(catalog):
+    result = validate_file(BAD / "xlsx_formulas_cached.xlsx", catalog, "BIF", "2009-05")
+    assert result.accepted
+    assert (result.rows.loc[4, "numerator"], result.rows.loc[4, "denominator"]) == (402.0, 600.0)
+
+
 def test_danish_number_formats_are_parsed_exactly(catalog):
     result = validate_file(BAD / "semicolon_thousands_dot.csv", catalog, "BIF", "2009-05")
     assert result.accepted
