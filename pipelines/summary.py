@@ -26,10 +26,14 @@ MARK = {"accepted": "ok", "accepted, later file rejected": "ok!", "rejected": "R
 
 def delivery_matrix(con: duckdb.DuckDBPyConnection, rounds: list[str]) -> list[str]:
     """Round x department status from the submission tracker."""
+    if not rounds:
+        return []
+    # every round between the first and last processed, so a round with no folder shows too
     rows = con.execute(
         "SELECT round, department, status, housing_files_received FROM submission_tracker "
-        "WHERE round IN (SELECT unnest(?))", [rounds]).fetchall()
+        "WHERE round BETWEEN ? AND ?", [min(rounds), max(rounds)]).fetchall()
     status = {(r, d): (s, h) for r, d, s, h in rows}
+    rounds = sorted({r for r, *_ in rows} | set(rounds))
     depts = department_codes()
     lines = ["  round    " + " ".join(f"{d:>5}" for d in depts)]
     for r in rounds:
@@ -61,7 +65,8 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         out += delivery_matrix(con, rounds)
         missing = con.execute(
             "SELECT round, list(department ORDER BY department) FROM submission_tracker "
-            "WHERE status = 'missing' AND round IN (SELECT unnest(?)) GROUP BY 1 ORDER BY 1", [rounds]).fetchall()
+            "WHERE status = 'missing' AND round BETWEEN ? AND ? GROUP BY 1 ORDER BY 1",
+            [min(rounds, default=""), max(rounds, default="")]).fetchall()
         for r, depts in missing:
             out.append(f"  MISSING  {r}: {', '.join(depts)} (due, nothing arrived)")
         rejected = con.execute(

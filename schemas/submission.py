@@ -79,8 +79,8 @@ RULE_TEXT = {
     "period_not_after_round": "a measurement cannot be dated after the round's month",
     "district_level_matches_series": "city-level series give KBH only (district-level series give the 10 districts, "
                                      "and may add a KBH row as a control total)",
-    "all_districts_present": "a district-level series gives every one of the 10 districts for each period "
-                             "(a district without anyone in scope as 0 / 0); this row's period misses some",
+    "all_districts_present": "a district-level series gives every one of the 10 districts for each period, group "
+                             "and sex (a district without anyone in scope as 0 / 0); this row's cell misses some",
     "group_used_by_series": "the population group must be one this indicator uses",
     "sex_total_or_split": "a cell is given either as sex T or split into F and M, not both",
     "numerator_present": "numerator is required for this series",
@@ -177,15 +177,16 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
 
 
 def _all_districts_present(df: pd.DataFrame, district_level: pd.Series) -> pd.Series:
-    """False on the first row of each district-level (indicator, period) that lacks a district."""
+    """False on the first row of each district-level (indicator, period, group, sex) that lacks a
+    district: a city figure is always the sum of all ten."""
     ok = pd.Series(True, index=df.index)
     rows = df[district_level & (df["district"] != CITY)]
     if rows.empty:
         return ok
-    keys = [rows["indicator"], rows["reference_period"]]
-    n_districts = rows["district"].groupby(keys).transform("nunique")
+    cell = ["indicator", "reference_period", "group", "sex"]
+    n_districts = rows["district"].groupby([rows[c] for c in cell]).transform("nunique")
     incomplete = rows[n_districts < len(codes("districts")) - 1]
-    first = incomplete.index[~incomplete.duplicated(["indicator", "reference_period"])]
+    first = incomplete.index[~incomplete.duplicated(cell)]
     ok[first] = False
     return ok
 

@@ -22,9 +22,10 @@ MONTHS_DA = {
 INT = re.compile(r"-?\d+")
 POINT_DECIMAL = re.compile(r"-?\d+\.\d+")
 COMMA_DECIMAL = re.compile(r"-?\d+,\d+")
-DOT_GROUPED = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")      # 1.289 / 1.289,5 (Danish)
-COMMA_GROUPED = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")    # 1,289 / 1,289.5 (English)
-SPACE_GROUPED = re.compile(r"-?\d{1,3}( \d{3})+([,.]\d+)?")  # 1 289
+# Thousands groups: the first group never starts with 0 (0.176 is no thousand).
+DOT_GROUPED = re.compile(r"-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?")      # 1.289 / 1.289,5 (Danish)
+COMMA_GROUPED = re.compile(r"-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?")    # 1,289 / 1,289.5 (English)
+SPACE_GROUPED = re.compile(r"-?[1-9]\d{0,2}( \d{3})+([,.]\d+)?")  # 1 289
 
 
 class Ambiguous(ValueError):

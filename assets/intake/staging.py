@@ -70,6 +70,16 @@ def department_files(raw_dir: Path, department: str, round_key: str, kind: str =
     return sorted(out, key=lambda p: p.name)
 
 
+def round_present(raw_dir: Path, round_key: str) -> bool:
+    """Whether raw/ holds the round at all: its folder, or a file straight in raw/ naming it. A
+    round that is absent altogether is left as it was staged (never wiped for want of a folder)."""
+    if (raw_dir / round_key).is_dir():
+        return True
+    return raw_dir.is_dir() and any(
+        (parsed := parse_file_name(p.name)) is not None and parsed.round == round_key
+        for p in raw_dir.iterdir() if p.is_file())
+
+
 def safe_name(name: str) -> str:
     """A file name that stays inside the folder it is written to, whatever the department sent."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")
@@ -115,6 +125,8 @@ def ingest_department_round(
     """Archive and validate the department's files of one kind and round, stage the rows of each
     new accepted version, and make the latest accepted version the one in force."""
     table, select = STAGING[kind]
+    if not round_present(raw_dir, round_key):
+        return []  # no folder and no file for the round: what was staged stays as it was
     archive_dir = archive_dir or reports_dir.parent / "archive"
     key = [round_key, department, kind]
     where = "round = ? AND department = ? AND kind = ?"
@@ -153,14 +165,19 @@ def ingest_department_round(
                             result.summary()))
             next_version += 1
 
-        # The version in force: the latest accepted one ever received, while the department has a
-        # file for the round in raw/ (a rejected resubmission never removes what was published).
+        # The version in force: of the files now in raw/, the accepted one that arrived last (so a
+        # department can put an earlier version back); if every file in raw/ is rejected, the
+        # latest accepted version ever received stays in force from the archive (a broken
+        # resubmission never removes what was published). No file in raw/: nothing in force.
         con.execute(f"DELETE FROM submission_winners WHERE {where}", key)
         winner = None
+        accepted_here = [p[1] for p in present if p[3] == "accepted"]
         if present:
+            candidates = accepted_here or None
             winner = con.execute(
                 f"SELECT version, sha256, file_name, archived_path, received_at, n_rows FROM submission_archive "
-                f"WHERE {where} AND outcome = 'accepted' ORDER BY version DESC LIMIT 1", key).fetchone()
+                f"WHERE {where} AND outcome = 'accepted' AND (? IS NULL OR list_contains(?, sha256)) "
+                f"ORDER BY version DESC LIMIT 1", key + [candidates, candidates]).fetchone()
         if winner:
             con.execute("INSERT INTO submission_winners VALUES (?, ?, ?, ?, ?, ?)", key + list(winner[:3]))
 

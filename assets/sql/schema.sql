@@ -93,15 +93,17 @@ CREATE TABLE IF NOT EXISTS dwelling_rows (
 );
 
 -- The rows in force as of a round: the winning version of each department and round, then, for
--- each series and period, the latest round that delivered it (a later round's rows for a period
--- replace the earlier ones: a correction). Earlier versions and rounds stay in submission_rows.
+-- each cell (series, period, district, subunit, group, sex), the latest round that delivered it:
+-- a later round's row for a cell is a correction and replaces the earlier one; cells it does not
+-- resend stay as they were. Earlier versions and rounds stay in submission_rows.
 CREATE OR REPLACE MACRO rows_as_of(as_of) AS TABLE
 SELECT r.*
 FROM submission_rows r
 JOIN submission_winners w
   ON w.round = r.round AND w.department = r.department AND w.kind = 'indicators' AND w.version = r.version
 WHERE r.round <= as_of
-QUALIFY r.round = max(r.round) OVER (PARTITION BY r.indicator, r.reference_period);
+QUALIFY r.round = max(r.round) OVER (PARTITION BY r.indicator, r.reference_period, r.district,
+                                     coalesce(r.subunit, ''), r.population_group, r.sex);
 
 CREATE OR REPLACE VIEW current_rows AS SELECT * FROM rows_as_of('9999-99');
 

@@ -4,7 +4,14 @@
 CREATE OR REPLACE TABLE submission_tracker AS
 SELECT *, status = 'missing' AND current_date > deadline AS overdue
 FROM (
-WITH rounds AS (SELECT DISTINCT round FROM submission_files),
+WITH bounds AS (
+    SELECT min(CAST(round || '-01' AS DATE)) AS first, max(CAST(round || '-01' AS DATE)) AS last
+    FROM submission_archive
+),
+rounds AS (  -- every round from the first to the last one delivered, so an empty round shows too
+    SELECT strftime(d, '%Y-%m') AS round
+    FROM bounds, generate_series(bounds.first, bounds.last, INTERVAL 6 MONTH) AS g(d)
+),
 depts AS (SELECT code AS department, display_code, name_en FROM code_departments),
 due AS (
     SELECT delivered_by AS department, bool_or(due_spring) AS spring, bool_or(due_november) AS november
