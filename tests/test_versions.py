@@ -85,3 +85,44 @@ def test_the_run_summary_lists_every_departments_status(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert "MISSING  2009-05: KFF" in out.stdout
     assert "Carried forward" in out.stdout and "CUL-3" in out.stdout
+
+
+def test_a_partial_correction_replaces_only_the_cells_it_resends(tmp_path):
+    raw = copy_raw(tmp_path / "raw", ["2008-11", "2009-05"])
+    old = pd.read_csv(raw / "2008-11" / "BIF_2008-11.csv", dtype=str, keep_default_na=False)
+    men = old[(old.indicator == "EMP-M") & (old.reference_period == "2008-08") & (old.sex == "M")
+              & (old.district != "KBH")].copy()
+    men["round"] = "2009-05"
+    new = pd.read_csv(raw / "2009-05" / "BIF_2009-05.csv", dtype=str, keep_default_na=False)
+    pd.concat([new, men]).to_csv(raw / "2009-05" / "BIF_2009-05.csv", index=False)
+    run = run_barometer(raw, tmp_path / "wh")
+    got = dict(_q(run, "SELECT indicator, value FROM barometer_history WHERE reference_period = '2008-08' "
+                       "AND indicator IN ('EMP-M', 'EMP-1', 'EMP-2')"))
+    assert got == {"EMP-M": 59.9, "EMP-1": 55.0, "EMP-2": 63.9}  # women's cells kept, men's resent unchanged
+
+
+def test_putting_an_earlier_version_back_makes_it_the_one_in_force(tmp_path):
+    raw = copy_raw(tmp_path / "raw", ["2009-05"])
+    wh = tmp_path / "wh"
+    f = raw / "2009-05" / "SUF_2009-05.csv"
+    original = f.read_bytes()
+    run_barometer(raw, wh)
+    df = pd.read_csv(f, dtype=str, keep_default_na=False)
+    df.loc[0, "note"] = "revised"
+    df.to_csv(f, index=False)
+    run = run_barometer(raw, wh)
+    assert _q(run, "SELECT version FROM submission_winners WHERE department = 'SUF'", db="internal") == [(2,)]
+    f.write_bytes(original)
+    run = run_barometer(raw, wh)
+    assert _q(run, "SELECT version FROM submission_winners WHERE department = 'SUF'", db="internal") == [(1,)]
+    assert _q(run, "SELECT count(*) FROM submission_archive WHERE department = 'SUF'", db="internal") == [(2,)]
+
+
+def test_a_round_folder_that_disappears_is_not_wiped(tmp_path):
+    raw = copy_raw(tmp_path / "raw", ["2008-05", "2008-11", "2009-05"])
+    wh = tmp_path / "wh"
+    run_barometer(raw, wh)
+    shutil.rmtree(raw / "2008-11")
+    run = run_barometer(raw, wh, rounds=["2008-05", "2009-05"])
+    assert _q(run, "SELECT value FROM barometer_history WHERE indicator = 'EMP-M' AND reference_period = '2008-08'") \
+        == [(59.9,)]

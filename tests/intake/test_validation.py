@@ -122,3 +122,19 @@ def test_check_console_script_never_touches_the_warehouse(tmp_path):
     assert out.returncode == 1
     assert "numerator_at_most_denominator" in out.stdout and "row 2" in out.stdout
     assert not (tmp_path / "wh").exists()
+
+
+def test_a_leading_zero_is_never_a_thousands_group(tmp_path, catalog):
+    f = tmp_path / "BIF_2009-05.csv"
+    text = (FIXTURES / "good" / "BIF_2009-05.csv").read_text(encoding="utf-8").replace(",", ";")
+    f.write_text(text.replace(";176;800;", ";0.176;800;", 1), encoding="utf-8")
+    result = validate_file(f, catalog)
+    assert not result.accepted and "number_format" in set(result.findings.rule)
+
+
+def test_every_district_for_every_group_and_sex(tmp_path, catalog):
+    lines = (FIXTURES / "good" / "BIF_2009-05.csv").read_text(encoding="utf-8").splitlines()
+    f = tmp_path / "BIF_2009-05.csv"
+    f.write_text("\n".join(l for l in lines if ",IND,,IMM,F," not in l) + "\n", encoding="utf-8")
+    result = validate_file(f, catalog)
+    assert not result.accepted and "all_districts_present" in set(result.findings.rule)
