@@ -57,14 +57,16 @@ def housing_area_submissions(context: dg.AssetExecutionContext, warehouse: Wareh
 )
 def housing_areas(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     rules = warehouse.housing_rules()
+    disclosure = warehouse.disclosure_rules()
     rule_sets, city_types = rules.rule_sets_frame(), rules.city_types_frame()  # noqa: F841 - DuckDB reads them
     with warehouse.connect() as con:
         con.execute("CREATE OR REPLACE TABLE housing_rule_sets AS SELECT * FROM rule_sets")
         con.execute("CREATE OR REPLACE TABLE housing_city_types AS SELECT * FROM city_types")
-        execute_script(con, sql("housing_areas.sql"))
+        execute_script(con, sql("housing_areas.sql"), {"min_count": disclosure.min_count,
+                                                       "min_denominator": disclosure.min_denominator})
         summary = con.execute("SELECT reference_period, rule_set, vulnerable_areas, moved_by_rule_change, "
                               "new_vulnerable_areas FROM housing_summary").fetchdf()
-        n = con.execute("SELECT count(*) FROM housing_areas").fetchone()[0]
+        n = con.execute("SELECT count(*) FROM housing_area_classes").fetchone()[0]
     return dg.MaterializeResult(metadata={
         "rows": dg.MetadataValue.int(int(n)), "rules_version": rules.version,
         "by_month": dg.MetadataValue.md(summary.to_markdown(index=False) if len(summary) else "none"),

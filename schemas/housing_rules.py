@@ -26,6 +26,7 @@ class MinistryRuleSet(BaseModel):
     valid_to: dt.date | None = None
     min_residents: int = Field(ge=0)
     share_above: float = Field(ge=0, le=100)
+    share_in_any_section: bool
     text: str
 
 

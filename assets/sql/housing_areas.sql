@@ -7,7 +7,9 @@ JOIN submission_winners w
   ON w.round = r.round AND w.department = r.department AND w.kind = 'areas' AND w.version = r.version
 QUALIFY r.round = max(r.round) OVER (PARTITION BY r.department, r.area_id, r.reference_period);
 
-CREATE OR REPLACE TABLE housing_areas AS
+-- housing_area_classes: internal, every count. housing_areas (published, below): move-in counts
+-- left out (small numbers of households) and small counts of persons suppressed.
+CREATE OR REPLACE TABLE housing_area_classes AS
 WITH tmf AS (
     SELECT area_id, reference_period,
            any_value(reference_date) AS reference_date, any_value(area_name) AS area_name,
@@ -36,7 +38,9 @@ judged AS (
     SELECT a.*, r.id AS rule_set, r.rules_version,
            r.valid_from <= a.reference_date AND (r.valid_to IS NULL OR a.reference_date <= r.valid_to) AS rule_in_force,
            a.residents >= r.min_residents
-               AND greatest(coalesce(a.share_outside, 0), coalesce(a.max_section_share, 0)) > r.share_above
+               AND CASE WHEN r.share_in_any_section
+                        THEN greatest(coalesce(a.share_outside, 0), coalesce(a.max_section_share, 0))
+                        ELSE coalesce(a.share_outside, 0) END > r.share_above
                AS on_ministry_list
     FROM areas a CROSS JOIN housing_rule_sets r
 ),
@@ -99,7 +103,19 @@ SELECT
     count(*) FILTER (WHERE change_reason = 'residents') AS moved_by_residents,
     count(*) FILTER (WHERE new_vulnerable) AS new_vulnerable_areas,
     list(area_name ORDER BY area_name) FILTER (WHERE new_vulnerable) AS new_vulnerable_area_names
-FROM housing_areas
+FROM housing_area_classes
 WHERE rule_in_force
 GROUP BY reference_period
 ORDER BY reference_period;
+
+CREATE OR REPLACE TABLE housing_areas AS
+SELECT * EXCLUDE (movein_flexible, movein_combined) REPLACE (
+    CASE WHEN residents_18_64 < $min_denominator OR outside_labour_market BETWEEN 1 AND $min_count - 1
+              OR residents_18_64 - outside_labour_market BETWEEN 1 AND $min_count - 1
+         THEN NULL ELSE outside_labour_market END AS outside_labour_market,
+    CASE WHEN residents_18_64 < $min_denominator OR outside_labour_market BETWEEN 1 AND $min_count - 1
+              OR residents_18_64 - outside_labour_market BETWEEN 1 AND $min_count - 1
+         THEN NULL ELSE share_outside END AS share_outside
+)
+FROM housing_area_classes
+ORDER BY reference_date, area_id, rule_set;

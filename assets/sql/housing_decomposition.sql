@@ -17,7 +17,7 @@ typed AS (
                 WHEN a.area_type = 'vulnerable' THEN 2 WHEN a.area_type = 'high_risk' THEN 3
                 WHEN a.area_type = 'risk' THEN 4 WHEN a.area_type = 'neutral' THEN 5 ELSE 6 END AS type_order
     FROM d
-    LEFT JOIN housing_areas a
+    LEFT JOIN housing_area_classes a
       ON a.area_id = d.area_id AND a.reference_period = d.period_from AND a.rule_in_force
 ),
 agg AS (
