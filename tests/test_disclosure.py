@@ -76,3 +76,25 @@ def test_published_district_values_hide_every_figure_of_a_suppressed_cell(sample
     assert leaks == 0
     assert groups == 0  # never a lone suppressed district
     assert "numerator" not in cols and "denominator" not in cols  # raw counts stay internal
+
+
+def test_a_small_period_increment_of_a_cumulative_count_hides_the_period():
+    from assets.districts import suppress_small_increments
+
+    def period(date, nums):
+        t = table(nums, [None] * 10, share=False).assign(
+            reference_period=date, reference_date=pd.Timestamp(date + "-01"), computation="cumulative_count")
+        return suppress(t, MIN_COUNT, MIN_DEN)
+
+    first = period("2008-01", [50, 60, 70, 80, 90, 100, 110, 120, 130, 140])
+    second = period("2008-06", [52, 70, 80, 90, 100, 110, 120, 130, 140, 150])  # IND rose by 2
+    third = period("2009-01", [60, 80, 90, 100, 110, 120, 130, 140, 150, 160])  # +10 on the last published
+    out = suppress_small_increments(pd.concat([first, second, third], ignore_index=True), MIN_COUNT)
+    by = out.groupby("reference_period").suppressed
+    assert not by.any()["2008-01"] and by.all()["2008-06"] and not by.any()["2009-01"]
+
+
+def test_housing_areas_publish_no_move_in_counts(sample_run):
+    with sample_run.public() as con:
+        cols = [r[0] for r in con.execute("DESCRIBE housing_areas").fetchall()]
+    assert "movein_flexible" not in cols and "movein_combined" not in cols
