@@ -35,7 +35,7 @@ bench: setup
 	$(BIN)/python tools/bench.py
 
 clean:
-	rm -rf warehouse/barometer.duckdb warehouse/marts warehouse/internal warehouse/reports .dagster_home
+	rm -rf warehouse/barometer.duckdb warehouse/marts warehouse/marts_versions warehouse/internal warehouse/reports .dagster_home
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info

@@ -1,5 +1,7 @@
 """Publish the public marts without ever exposing a half-built warehouse: build a new DuckDB file
-and new parquet files beside the published ones, then swap each in with an atomic rename.
+and a new folder of parquet files beside the published ones, then swap each in with one atomic
+rename (`warehouse/marts` is a symbolic link to the current `warehouse/marts_versions/<run>/`, so
+the parquet marts change all together).
 
 A BI tool holding the old `barometer.duckdb` open keeps reading the old file (its inode lives on
 until it reconnects); DuckDB's lock on that file never blocks the run, which writes a new file."""
@@ -20,17 +22,17 @@ PUBLIC_REFERENCE = {"indicators": "indicator_catalog", "districts": "code_distri
 
 
 def publish(con: duckdb.DuckDBPyConnection, public_db: Path, marts_dir: Path, run_id: str) -> dict[str, int]:
-    """Copy the public tables from the internal connection into a fresh file and parquet files,
-    then rename them into place. Returns the row count per published mart."""
+    """Copy the public tables from the internal connection into a fresh file and a fresh parquet
+    folder, then rename them into place. Returns the row count per published mart."""
     public_db.parent.mkdir(parents=True, exist_ok=True)
-    marts_dir.mkdir(parents=True, exist_ok=True)
     tag = run_id[:8] if run_id else "manual"
     tmp_db = public_db.with_name(f".{public_db.name}.{tag}.tmp")
-    tmp_marts = marts_dir / f".tmp-{tag}"
+    versions = marts_dir.parent / "marts_versions"
+    new_marts = versions / f"{tag}-{os.getpid()}"
     for leftover in (tmp_db, tmp_db.with_name(tmp_db.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    shutil.rmtree(tmp_marts, ignore_errors=True)
-    tmp_marts.mkdir()
+    shutil.rmtree(new_marts, ignore_errors=True)
+    new_marts.mkdir(parents=True)
 
     counts: dict[str, int] = {}
     con.execute(f"ATTACH '{tmp_db}' AS pub")
@@ -38,16 +40,24 @@ def publish(con: duckdb.DuckDBPyConnection, public_db: Path, marts_dir: Path, ru
         for name in PUBLIC_MARTS:
             con.execute(f"CREATE TABLE pub.{name} AS SELECT * FROM main.{name}")
             counts[name] = con.execute(f"SELECT count(*) FROM pub.{name}").fetchone()[0]
-            con.execute(f"COPY main.{name} TO '{tmp_marts / (name + '.parquet')}' (FORMAT parquet)")
+            con.execute(f"COPY main.{name} TO '{new_marts / (name + '.parquet')}' (FORMAT parquet)")
         for public, internal in PUBLIC_REFERENCE.items():
             con.execute(f"CREATE TABLE pub.{public} AS SELECT * FROM main.{internal}")
         con.execute("CHECKPOINT pub")
     finally:
         con.execute("DETACH pub")
 
-    # Swap in: marts first, the database last (the file BI tools open).
-    for name in PUBLIC_MARTS:
-        os.replace(tmp_marts / f"{name}.parquet", marts_dir / f"{name}.parquet")
-    shutil.rmtree(tmp_marts, ignore_errors=True)
+    # Swap in: the parquet folder first (one rename of the link), the database last.
+    if marts_dir.exists() and not marts_dir.is_symlink():
+        shutil.rmtree(marts_dir)  # a folder from an older version of the pipeline: replaced once
+    link = marts_dir.with_name(f".marts.{tag}.link")
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(new_marts, marts_dir.parent), link)
+    previous = marts_dir.resolve() if marts_dir.is_symlink() else None
+    os.replace(link, marts_dir)
     os.replace(tmp_db, public_db)
+    # keep the folder just replaced (a reader may still be reading it); drop older ones
+    for old in versions.iterdir():
+        if old.resolve() not in (new_marts.resolve(), previous):
+            shutil.rmtree(old, ignore_errors=True)
     return counts
