@@ -4,7 +4,6 @@ invalid entry is refused with a message naming it."""
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 from typing import Literal
 

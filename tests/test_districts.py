@@ -98,8 +98,6 @@ def _control_rows(csv_path, indicator, period, delta=0):
 
 @pytest.mark.parametrize("delta,passed", [(0, True), (25, False)])
 def test_district_sum_check_against_a_department_control_total(tmp_path, delta, passed):
-    import dagster as dg
-
     from conftest import copy_raw, run_barometer
 
     raw = copy_raw(tmp_path / "raw", ["2008-11", "2009-05"])

@@ -18,14 +18,12 @@ docs/sample_data.md ("Housing areas").
 from __future__ import annotations
 
 import argparse
-import calendar
 import csv
 import io
 import math
 import re
 import sys
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,30 +173,9 @@ REQUIRED_LISTS = {
 
 
 # ---------------------------------------------------------------------------------- helpers
-def period_end(p: str) -> date:
-    y, m = int(p[:4]), int(p[5:7])
-    return date(y, m, calendar.monthrange(y, m)[1])
-
-
-def round_of(p: str) -> str:
-    """First round (YYYY-05 / YYYY-11) whose month-end is on or after the period's end."""
-    end, y, m = period_end(p), 2006, 11
-    while date(y, m, calendar.monthrange(y, m)[1]) < end:
-        y, m = (y, 11) if m == 5 else (y + 1, 5)
-    return f"{y}-{m:02d}"
-
-
-def lr(total: int, weights: list[float]) -> list[int]:
-    """Largest-remainder allocation of an integer total in proportion to weights."""
-    s = sum(weights)
-    if total == 0 or s == 0:
-        return [0] * len(weights)
-    raw = [total * w / s for w in weights]
-    out = [math.floor(x) for x in raw]
-    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - out[i]), i))
-    for i in order[: total - sum(out)]:
-        out[i] += 1
-    return out
+# The round rule and the integer allocation are the main generator's (one place for each).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate_samples import lr, round_of  # noqa: E402
 
 
 def alloc(total: int, dens: list[int], rates: list[float], caps: list[int] | None = None) -> list[int]:
