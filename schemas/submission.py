@@ -88,16 +88,6 @@ RULE_TEXT = {
     "value_present_for_reported_series": "value is required for a reported series (and only there)",
     "counts_are_whole_numbers": "counts of persons or units are whole numbers",
     "numerator_at_most_denominator": "the numerator cannot exceed the denominator",
-    "isin": "the value must be a code from the code list",
-    "str_matches": "the value does not have the required format",
-    "greater_than_or_equal_to": "the number cannot be negative",
-    "not_nullable": "the cell cannot be empty",
-    "coerce_dtype": "the cell must be a number",
-    "dtype": "the cell must be a number",
-    "column_in_dataframe": "a required column is missing",
-    "column_in_schema": "the column is not part of the template",
-    "field_uniqueness": "the same cell (indicator, period, district, subunit, group, sex) is given twice",
-    "duplicates": "the same cell (indicator, period, district, subunit, group, sex) is given twice",
 }
 
 
