@@ -8,7 +8,7 @@ import pandas as pd
 
 from assets.disclosure import suppress
 from assets.indicators import area_asset_key
-from assets.intake.assets import outcome_table
+from assets.intake.assets import intake_result
 from assets.intake.staging import FileOutcome, ingest_department_round
 from pipelines.partitions import rounds
 from pipelines.resources import Warehouse, execute_script, sql
@@ -38,14 +38,7 @@ def housing_area_submissions(context: dg.AssetExecutionContext, warehouse: Wareh
                                                    department, round_key, context.run_id, kind=kind)
         rows = con.execute("SELECT (SELECT count(*) FROM housing_area_rows) + (SELECT count(*) FROM dwelling_rows)"
                            ).fetchone()[0]
-    rejected = [o for o in outcomes if o.status == "rejected"]
-    return dg.MaterializeResult(
-        metadata={"rows": dg.MetadataValue.int(int(rows)), "files": dg.MetadataValue.md(outcome_table(outcomes)),
-                  "files_rejected": dg.MetadataValue.int(len(rejected))},
-        check_results=[dg.AssetCheckResult(check_name="all_files_accepted", passed=not rejected,
-                                           severity=dg.AssetCheckSeverity.WARN,
-                                           metadata={"rejected_files": [o.file_name for o in rejected]})],
-    )
+    return intake_result(context, outcomes, int(rows))
 
 
 @dg.asset(

@@ -465,18 +465,13 @@ def survey(code, p, group, pct):
 
 
 def gen_saf_cul_hea():
-    for p in periods("SAF-M"):
-        n, d = fit_rate(PUB[("SAF-M", p)], SAF_M["IMM"][p])
-        add("SAF-M", p, "IMM", num=n, den=d)
-        size, r = SAF_M["DAN"][p]
-        n, d = fit_rate(r, size)
-        add("SAF-M", p, "DAN", num=n, den=d)
-    for p in periods("SAF-1"):
-        n, d = fit_rate(PUB[("SAF-1", p)], SAF_1["IMM"][p])
-        add("SAF-1", p, "IMM", num=n, den=d)
-        size, r = SAF_1["DAN"][p]
-        n, d = fit_rate(r, size)
-        add("SAF-1", p, "DAN", num=n, den=d)
+    for code, sizes in (("SAF-M", SAF_M), ("SAF-1", SAF_1)):  # immigrants fitted, Danes as given
+        for p in periods(code):
+            n, d = fit_rate(PUB[(code, p)], sizes["IMM"][p])
+            add(code, p, "IMM", num=n, den=d)
+            size, r = sizes["DAN"][p]
+            n, d = fit_rate(r, size)
+            add(code, p, "DAN", num=n, den=d)
     for p in periods("SAF-2"):
         survey("SAF-2", p, "ALL", PUB[("SAF-2", p)])
     for code in ("SAF-3", "HEA-1", "HEA-2", "HEA-3"):

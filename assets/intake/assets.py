@@ -24,6 +24,33 @@ def outcome_table(outcomes: list[FileOutcome]) -> str:
     return "\n".join(lines)
 
 
+def intake_result(context: dg.AssetExecutionContext, outcomes: list[FileOutcome], rows: int) -> dg.MaterializeResult:
+    """The metadata and the `all_files_accepted` check (WARN) every intake asset reports."""
+    rejected = [o for o in outcomes if o.status == "rejected"]
+    for o in rejected:
+        context.log.warning(f"{o.file_name} ({o.round}) rejected, report: {o.report_path}")
+    return dg.MaterializeResult(
+        metadata={
+            "rows": dg.MetadataValue.int(rows),
+            "files_received": dg.MetadataValue.int(len(outcomes)),
+            "files_accepted": dg.MetadataValue.int(sum(o.status == "accepted" for o in outcomes)),
+            "files_rejected": dg.MetadataValue.int(len(rejected)),
+            "files": dg.MetadataValue.md(outcome_table(outcomes)),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name="all_files_accepted",
+                passed=not rejected,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={
+                    "rejected_files": dg.MetadataValue.json([o.file_name for o in rejected]),
+                    "reports": dg.MetadataValue.json([o.report_path for o in rejected]),
+                },
+            )
+        ],
+    )
+
+
 def build_submission_asset(department: str, name_en: str, owner: str) -> dg.AssetsDefinition:
     key = submission_asset_key(department)
     check = dg.AssetCheckSpec(
@@ -58,29 +85,7 @@ def build_submission_asset(department: str, name_en: str, owner: str) -> dg.Asse
                 "SELECT count(*) FROM submission_rows WHERE department = ? AND round IN (SELECT unnest(?))",
                 [department, list(context.partition_keys)],
             ).fetchone()[0]
-        rejected = [o for o in outcomes if o.status == "rejected"]
-        for o in rejected:
-            context.log.warning(f"{o.file_name} ({o.round}) rejected, report: {o.report_path}")
-        return dg.MaterializeResult(
-            metadata={
-                "rows": dg.MetadataValue.int(int(staged)),
-                "files_received": dg.MetadataValue.int(len(outcomes)),
-                "files_accepted": dg.MetadataValue.int(sum(o.status == "accepted" for o in outcomes)),
-                "files_rejected": dg.MetadataValue.int(len(rejected)),
-                "files": dg.MetadataValue.md(outcome_table(outcomes)),
-            },
-            check_results=[
-                dg.AssetCheckResult(
-                    check_name="all_files_accepted",
-                    passed=not rejected,
-                    severity=dg.AssetCheckSeverity.WARN,
-                    metadata={
-                        "rejected_files": dg.MetadataValue.json([o.file_name for o in rejected]),
-                        "reports": dg.MetadataValue.json([o.report_path for o in rejected]),
-                    },
-                )
-            ],
-        )
+        return intake_result(context, outcomes, int(staged))
 
     return _submissions
 
