@@ -10,7 +10,12 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 .PHONY: setup run test dev bench validate templates clean distclean
 
-setup: $(STAMP)
+setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+
+# The Dagster home must exist before any `dagster` command (the UI, `dagster definitions validate`).
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	@cp dagster.yaml $@
 
 # Re-install whenever the dependency pins change; constraints.txt pins every package exactly.
 $(STAMP): pyproject.toml constraints.txt

@@ -1,11 +1,15 @@
 """The definitions load, and the graph reads as the data team expects in the UI."""
 
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import dagster as dg
 
 from pipelines.definitions import defs
+from pipelines.settings import PROJECT_ROOT
 from schemas.code_lists import department_codes
 
 AREAS = ["employment", "education", "housing", "safety", "culture_leisure", "health_care"]
@@ -19,10 +23,15 @@ def test_definitions_validate_loadable():
     dg.Definitions.validate_loadable(defs)
 
 
-def test_dagster_cli_validates_definitions():
-    exe = __import__("pathlib").Path(sys.executable).with_name("dagster")
+def test_dagster_cli_validates_definitions(tmp_path):
+    # A Dagster home of its own, as on a clean clone where no run has created .dagster_home yet.
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    exe = Path(sys.executable).with_name("dagster")
     out = subprocess.run([str(exe), "definitions", "validate", "-m", "pipelines.definitions"],
-                         capture_output=True, text=True, timeout=300)
+                         capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
+                         env={**os.environ, "DAGSTER_HOME": str(home)})
     assert out.returncode == 0, out.stderr[-2000:]
     assert "Validation successful" in out.stderr + out.stdout
 
