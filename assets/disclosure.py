@@ -41,12 +41,23 @@ def suppress(cells: pd.DataFrame, min_count: int, min_denominator: int,
     excluded), with columns numerator, denominator, counts_persons, has_denominator, is_share."""
     out = cells.copy()
     out["suppression_reason"] = [primary_reason(r, min_count, min_denominator) for r in out.itertuples()]
-    for _, g in out.groupby(list(group), sort=False):
+    secondary(out, group, min_count)
+    out["suppressed"] = out["suppression_reason"].notna()
+    return out
+
+
+def secondary(out: pd.DataFrame, group: tuple[str, ...], min_count: int, reason: str = SECONDARY) -> list:
+    """Secondary suppression in place: in each group (whose total is published), suppress more cells
+    until at least two are suppressed and together they hold at least min_count persons. Returns the
+    keys of the groups where that is impossible (too few cells): their published total must then
+    be suppressed too, or it would give the suppressed cells away."""
+    unprotected = []
+    for key, g in out.groupby(list(group), sort=False):
         hidden = g["suppression_reason"].notna()
         if not hidden.any():
             continue
         counts = g["numerator"].fillna(0)
-        # candidates: published cells, the smallest positive count first (ties: district order);
+        # candidates: published cells, the smallest positive count first (ties: row order);
         # empty cells last, as they add nothing to the sum that protects the suppressed ones
         rest = counts[~hidden]
         candidates = (rest[rest > 0].sort_values(kind="stable").index.tolist()
@@ -54,6 +65,7 @@ def suppress(cells: pd.DataFrame, min_count: int, min_denominator: int,
         chosen = list(g.index[hidden])
         while (len(chosen) < 2 or counts[chosen].sum() < min_count) and candidates:
             chosen.append(candidates.pop(0))
-            out.loc[chosen[-1], "suppression_reason"] = SECONDARY
-    out["suppressed"] = out["suppression_reason"].notna()
-    return out
+            out.loc[chosen[-1], "suppression_reason"] = reason
+        if len(chosen) < 2 or counts[chosen].sum() < min_count:
+            unprotected.append(key)
+    return unprotected

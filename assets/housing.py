@@ -6,7 +6,7 @@ import dagster as dg
 import numpy as np
 import pandas as pd
 
-from assets.disclosure import suppress
+from assets.disclosure import primary_reason, secondary, suppress
 from assets.indicators import area_asset_key
 from assets.intake.assets import intake_result
 from assets.intake.staging import FileOutcome, ingest_department_round
@@ -57,6 +57,7 @@ def housing_areas(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
         con.execute("CREATE OR REPLACE TABLE housing_city_types AS SELECT * FROM city_types")
         execute_script(con, sql("housing_areas.sql"), {"min_count": disclosure.min_count,
                                                        "min_denominator": disclosure.min_denominator})
+        publish_housing_areas(con, disclosure.min_count, disclosure.min_denominator)
         summary = con.execute("SELECT reference_period, rule_set, vulnerable_areas, moved_by_rule_change, "
                               "new_vulnerable_areas FROM housing_summary").fetchdf()
         n = con.execute("SELECT count(*) FROM housing_area_classes").fetchone()[0]
@@ -64,6 +65,66 @@ def housing_areas(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
         "rows": dg.MetadataValue.int(int(n)), "rules_version": rules.version,
         "by_month": dg.MetadataValue.md(summary.to_markdown(index=False) if len(summary) else "none"),
     })
+
+
+# Copenhagen types whose pooled share housing_summary publishes (the margins that need protecting)
+POOLED_TYPES = {"vulnerable": "share_outside_vulnerable", "high_risk": "share_outside_high_risk"}
+AREA_SECONDARY = "secondary: protects another suppressed area from subtraction from its type's pooled share"
+AREA_SMALL_TYPE = "area_type withheld: fewer than {n} persons aged 18-64"
+
+
+def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
+    """Make the published housing_areas and housing_summary from the internal housing_area_classes
+    and housing_summary_counts (docs/privacy.md, rule 6).
+
+    An area's count outside the labour market (and its shares) is suppressed when it, or its
+    complement, is 1 to min_count - 1 or fewer than min_denominator are aged 18-64 (primary).
+    housing_summary publishes the pooled share of the vulnerable and of the high-risk areas, and
+    housing_areas every area's residents aged 18-64, so a lone suppressed area of a type could be
+    recovered from the pooled share: within each month and type, more areas are suppressed until
+    at least two are and together they hold at least min_count persons (secondary); where that is
+    impossible the pooled share itself is withheld. The decision is the same under every rule
+    set's row of an area and month, since the counts are."""
+    classes = con.execute(
+        "SELECT area_id, reference_period, area_type, outside_labour_market AS numerator, "
+        "residents_18_64 AS denominator FROM housing_area_classes WHERE rule_in_force").fetchdf()
+    classes = classes.assign(counts_persons=True, has_denominator=True, is_share=True)
+    classes["suppression_reason"] = [primary_reason(r, min_count, min_denominator) for r in classes.itertuples()]
+    pooled = classes["area_type"].isin(list(POOLED_TYPES))
+    margins = classes[pooled].copy()
+    unprotected = secondary(margins, ("reference_period", "area_type"), min_count, reason=AREA_SECONDARY)
+    classes.loc[margins.index, "suppression_reason"] = margins["suppression_reason"]
+    decisions = classes[["area_id", "reference_period", "suppression_reason"]].astype("string")  # noqa: F841
+    withheld = pd.DataFrame(unprotected, columns=["reference_period", "area_type"]).astype("string")  # noqa: F841
+    con.execute("""
+        CREATE OR REPLACE TABLE housing_areas AS
+        SELECT c.* EXCLUDE (movein_flexible, movein_combined, max_section_small) REPLACE (
+                   CASE WHEN d.suppression_reason IS NULL THEN c.outside_labour_market END AS outside_labour_market,
+                   CASE WHEN d.suppression_reason IS NULL THEN c.share_outside END AS share_outside,
+                   CASE WHEN d.suppression_reason IS NULL AND NOT c.max_section_small
+                        THEN c.max_section_share END AS max_section_share,
+                   CASE WHEN c.residents_18_64 >= $min_denominator THEN c.area_type END AS area_type),
+               d.suppression_reason IS NOT NULL AS suppressed,
+               nullif(concat_ws('; ', d.suppression_reason,
+                         CASE WHEN c.max_section_small AND d.suppression_reason IS NULL
+                              THEN 'max_section_share withheld: its section is too small' END,
+                         CASE WHEN c.residents_18_64 < $min_denominator THEN $small_type END), '') AS suppression_reason
+        FROM housing_area_classes c
+        LEFT JOIN decisions d USING (area_id, reference_period)
+        ORDER BY c.reference_date, c.area_id, c.rule_set""",
+                {"min_denominator": min_denominator, "small_type": AREA_SMALL_TYPE.format(n=min_denominator)})
+    con.execute("""
+        CREATE OR REPLACE TABLE housing_summary AS
+        SELECT s.* REPLACE (
+                   CASE WHEN wv.area_type IS NULL THEN s.share_outside_vulnerable END AS share_outside_vulnerable,
+                   CASE WHEN wh.area_type IS NULL THEN s.share_outside_high_risk END AS share_outside_high_risk),
+               CASE WHEN wv.area_type IS NOT NULL OR wh.area_type IS NOT NULL
+                    THEN 'pooled share withheld: too few areas of the type to protect a small one' END
+                   AS suppression_reason
+        FROM housing_summary_counts s
+        LEFT JOIN withheld wv ON wv.reference_period = s.reference_period AND wv.area_type = 'vulnerable'
+        LEFT JOIN withheld wh ON wh.reference_period = s.reference_period AND wh.area_type = 'high_risk'
+        ORDER BY s.reference_period""")
 
 
 @dg.asset(

@@ -91,7 +91,8 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         assessed = dict(pub.execute("SELECT assessment, count(*) FROM barometer_latest "
                                     "WHERE reference_period IS NOT NULL GROUP BY 1").fetchall())
         housing = pub.execute(
-            "SELECT reference_period, rule_set, vulnerable_areas, moved_by_rule_change, new_vulnerable_areas "
+            "SELECT reference_period, rule_set, vulnerable_areas, listed_by_rule_change, delisted_by_rule_change, "
+            "new_vulnerable_areas, first_reported_listed "
             "FROM housing_summary ORDER BY reference_period DESC LIMIT 1").fetchone()
         carried = pub.execute("SELECT list(indicator ORDER BY indicator), any_value(carried_forward_reason) "
                               "FROM barometer_latest WHERE carried_forward").fetchone()
@@ -119,8 +120,11 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         out.append(f"  Carried forward (due in the latest round, no new figure; flagged in barometer_latest): "
                    f"{len(carried[0])} indicators: {', '.join(carried[0])}")
     if housing:
-        out.append(f"  Housing areas {housing[0]} ({housing[1]}): {housing[2]} on the ministry's list, "
-                   f"{housing[3]} moved there by a rule change, {housing[4]} new because of their residents")
+        period, rule_set, listed, by_rule, off_by_rule, new, first = housing
+        off = f", {off_by_rule} taken off by it" if off_by_rule else ""
+        first = f" ({first} of them first reported this month)" if first else ""
+        out.append(f"  Housing areas {period} ({rule_set}): {listed} on the ministry's list, {by_rule} moved there "
+                   f"by a rule change{off}, {new} new vulnerable{first}")
     out.append("")
     out.append("Outputs:")
     out.append(f"  {_rel(public_db)}  (tables {', '.join(PUBLIC_MARTS)}, indicators, districts)")

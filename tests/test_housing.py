@@ -83,3 +83,84 @@ def test_a_change_by_the_residents_is_a_new_vulnerable_area(tmp_path):
     with run.public() as con:
         new = con.execute("SELECT area_id, change_reason FROM housing_areas WHERE new_vulnerable").fetchall()
     assert new == [(target.area_id, "residents")]
+
+
+SMALL_AREAS = """\
+TMF,2010-05,XTINY,X tiny,,VAL,,2010-01,30,15,3,10,,
+TMF,2010-05,XSEC,X small section,,VAL,Small,2010-01,20,10,8,5,,
+TMF,2010-05,XSEC,X small section,,VAL,Big,2010-01,800,500,100,300,,
+TMF,2010-05,XLONE,X lone high-risk,,VAL,,2009-09,30,15,7,10,,
+TMF,2010-05,XHIGH,X small high-risk,,VAL,,2010-01,30,15,7,10,,
+TMF,2010-05,XNEW,X first reported,,VAL,,2010-01,1500,1000,450,500,,
+"""
+
+
+@pytest.fixture(scope="module")
+def small_areas_run(tmp_path_factory):
+    """The sample's housing rounds plus small areas and sections, a month with one high-risk area
+    only, and a large area first reported when it is already above the list's threshold."""
+    tmp = tmp_path_factory.mktemp("small_areas")
+    raw = copy_raw(tmp / "raw", ["2008-11", "2009-05", "2010-05"])
+    with open(raw / "2010-05" / "TMF_2010-05_areas.csv", "a", encoding="utf-8") as f:
+        f.write(SMALL_AREAS)
+    return run_barometer(raw, tmp / "wh")
+
+
+def test_small_areas_and_sections_expose_no_share(small_areas_run):
+    with small_areas_run.public() as con:
+        rows = {r[0]: r[1:] for r in con.execute(
+            """SELECT area_id, outside_labour_market, share_outside, max_section_share, area_type, suppressed,
+                      suppression_reason
+               FROM housing_areas WHERE reference_period = '2010-01' AND rule_in_force
+                 AND area_id IN ('XTINY', 'XSEC')""").fetchall()}
+    # 15 aged 18-64: no count, no share (not even as the highest section's), not even the type's band
+    assert rows["XTINY"][:5] == (None, None, None, None, True)
+    assert "fewer than 20" in rows["XTINY"][5]
+    # a 10-person section: the area's pooled share (108 of 510) is published, its section's 80 % is not
+    assert rows["XSEC"][1] == round(100 * 108 / 510, 1) and rows["XSEC"][2] is None
+    assert "section is too small" in rows["XSEC"][5]
+
+
+def test_a_pooled_share_never_gives_a_suppressed_area_away(small_areas_run):
+    """housing_summary publishes the vulnerable and high-risk areas' pooled shares and housing_areas
+    every area's residents aged 18-64: within each month and type, the suppressed areas must be
+    two or more holding at least min_count persons, else the pooled share is withheld."""
+    with small_areas_run.internal() as con:
+        counts = con.execute(
+            """SELECT area_id, reference_period, area_type, outside_labour_market FROM housing_area_classes
+               WHERE rule_in_force AND area_type IN ('vulnerable', 'high_risk')""").fetchdf()
+    with small_areas_run.public() as con:
+        pub = con.execute("SELECT area_id, reference_period, suppressed FROM housing_areas WHERE rule_in_force"
+                          ).fetchdf()
+        summary = con.execute("SELECT * FROM housing_summary").fetchdf().set_index("reference_period")
+    cells = counts.merge(pub, on=["area_id", "reference_period"])
+    for (period, area_type), g in cells.groupby(["reference_period", "area_type"]):
+        hidden = g[g.suppressed]
+        pooled = summary.loc[period, f"share_outside_{area_type}"]
+        if len(hidden) and pd.notna(pooled):
+            assert len(hidden) >= 2 and hidden.outside_labour_market.sum() >= 5, (period, area_type)
+    # the lone high-risk area of 2009-09 (7 of 15) is protected by withholding its type's pooled share
+    assert summary.loc["2009-09", "high_risk_areas"] == 1
+    assert pd.isna(summary.loc["2009-09", "share_outside_high_risk"])
+    assert "withheld" in summary.loc["2009-09", "suppression_reason"]
+    assert summary.loc["2010-01", "share_outside_vulnerable"] is not None
+    # among 2010-01's high-risk areas the small one (7 of 15) hides behind a second suppressed area
+    partner = pub[(pub.reference_period == "2010-01") & pub.suppressed & (pub.area_id != "XHIGH")
+                  ].merge(counts, on=["area_id", "reference_period"])
+    assert (partner.area_type == "high_risk").sum() >= 1
+    assert pd.notna(summary.loc["2010-01", "share_outside_high_risk"])
+
+
+def test_an_area_first_reported_on_the_list_is_a_new_vulnerable_area(small_areas_run):
+    with small_areas_run.public() as con:
+        row = con.execute("""SELECT on_ministry_list, change_reason, new_vulnerable FROM housing_areas
+                             WHERE area_id = 'XNEW' AND rule_in_force""").fetchone()
+        s = con.execute("""SELECT vulnerable_areas, listed_by_rule_change, new_vulnerable_areas,
+                                  first_reported_listed, new_vulnerable_area_names
+                           FROM housing_summary WHERE reference_period = '2010-01'""").fetchone()
+        baseline = con.execute("""SELECT count(*) FROM housing_areas WHERE change_reason IS NOT NULL
+                                  AND reference_date = (SELECT min(reference_date) FROM housing_areas)""").fetchone()
+    assert row == (True, "first reported", True)
+    # every listed area is accounted for: the 2 listed before, 4 by the rule, 1 first reported
+    assert s == (7, 4, 1, 1, ["X first reported"])
+    assert baseline == (0,)  # the first month of all: no area is "first reported"

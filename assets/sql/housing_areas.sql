@@ -7,8 +7,8 @@ JOIN submission_winners w
   ON w.round = r.round AND w.department = r.department AND w.kind = 'areas' AND w.version = r.version
 QUALIFY r.round = max(r.round) OVER (PARTITION BY r.department, r.area_id, r.reference_period);
 
--- housing_area_classes: internal, every count. housing_areas (published, below): move-in counts
--- left out (small numbers of households) and small counts of persons suppressed.
+-- housing_area_classes: internal, every count. housing_areas (published, assets/housing.py): move-in
+-- counts left out (small numbers of households) and small counts of persons suppressed.
 CREATE OR REPLACE TABLE housing_area_classes AS
 WITH tmf AS (
     SELECT area_id, reference_period,
@@ -19,8 +19,17 @@ WITH tmf AS (
            sum(outside_labour_market) AS outside_labour_market, sum(family_dwellings) AS family_dwellings,
            max(CASE WHEN residents_18_64 > 0 THEN 100 * outside_labour_market / residents_18_64 END)
                AS max_section_share,
+           -- whether every row reaching that highest share is too small to publish it (docs/privacy.md)
+           coalesce(bool_and(row_small) FILTER (WHERE row_share = row_max_share), false) AS max_section_small,
            max(round) AS published_round
-    FROM current_area_rows WHERE department = 'TMF'
+    FROM (
+        SELECT *,
+               CASE WHEN residents_18_64 > 0 THEN 100 * outside_labour_market / residents_18_64 END AS row_share,
+               max(row_share) OVER (PARTITION BY area_id, reference_period) AS row_max_share,
+               residents_18_64 < $min_denominator OR outside_labour_market BETWEEN 1 AND $min_count - 1
+                   OR residents_18_64 - outside_labour_market BETWEEN 1 AND $min_count - 1 AS row_small
+        FROM current_area_rows WHERE department = 'TMF'
+    )
     GROUP BY area_id, reference_period
 ),
 sof AS (
@@ -55,7 +64,9 @@ history AS (  -- the in-force classification at the area's previous date, and th
               -- judged under the rule set in force now
     SELECT cur.*,
            lag(cur.on_ministry_list) OVER w AS previously_listed,
-           lag(cur.reference_period) OVER w AS previous_period
+           lag(cur.reference_period) OVER w AS previous_period,
+           cur.reference_date > (SELECT min(reference_date) FROM typed) AND lag(cur.area_id) OVER w IS NULL
+               AS first_reported_later
     FROM typed cur
     WHERE cur.rule_in_force
     WINDOW w AS (PARTITION BY cur.area_id ORDER BY cur.reference_date)
@@ -63,7 +74,8 @@ history AS (  -- the in-force classification at the area's previous date, and th
 explained AS (
     SELECT h.*,
            prev_now.on_ministry_list AS previous_listed_under_current_rule,
-           CASE WHEN h.previously_listed IS NULL OR h.previously_listed = h.on_ministry_list THEN NULL
+           CASE WHEN h.first_reported_later AND h.on_ministry_list THEN 'first reported'
+                WHEN h.previously_listed IS NULL OR h.previously_listed = h.on_ministry_list THEN NULL
                 WHEN prev_now.on_ministry_list = h.on_ministry_list THEN 'rule change'
                 ELSE 'residents' END AS change_reason
     FROM history h
@@ -76,16 +88,17 @@ SELECT
     t.rule_set, t.rule_in_force, t.sections, CAST(t.residents AS BIGINT) AS residents,
     CAST(t.residents_18_64 AS BIGINT) AS residents_18_64, CAST(t.outside_labour_market AS BIGINT) AS outside_labour_market,
     round(t.share_outside, 1) AS share_outside, round(t.max_section_share, 1) AS max_section_share,
+    t.max_section_small,
     t.area_type, t.on_ministry_list,
     e.previous_period, e.previously_listed, e.change_reason,
-    coalesce(t.on_ministry_list AND NOT e.previously_listed AND e.change_reason = 'residents', false) AS new_vulnerable,
+    coalesce(t.on_ministry_list AND e.change_reason IN ('residents', 'first reported'), false) AS new_vulnerable,
     CAST(t.family_dwellings AS BIGINT) AS family_dwellings, CAST(t.movein_flexible AS BIGINT) AS movein_flexible,
     CAST(t.movein_combined AS BIGINT) AS movein_combined, t.published_round, t.rules_version
 FROM typed t
 LEFT JOIN explained e ON e.area_id = t.area_id AND e.reference_period = t.reference_period AND t.rule_in_force
 ORDER BY t.reference_date, t.area_id, t.rule_set;
 
-CREATE OR REPLACE TABLE housing_summary AS
+CREATE OR REPLACE TABLE housing_summary_counts AS
 SELECT
     reference_period, any_value(reference_date) AS reference_date, any_value(rule_set) AS rule_set,
     count(*) AS areas,
@@ -100,7 +113,10 @@ SELECT
     round(100 * sum(outside_labour_market) FILTER (WHERE area_type = 'high_risk')
           / nullif(sum(residents_18_64) FILTER (WHERE area_type = 'high_risk'), 0), 1) AS share_outside_high_risk,
     count(*) FILTER (WHERE change_reason = 'rule change') AS moved_by_rule_change,
+    count(*) FILTER (WHERE change_reason = 'rule change' AND on_ministry_list) AS listed_by_rule_change,
+    count(*) FILTER (WHERE change_reason = 'rule change' AND NOT on_ministry_list) AS delisted_by_rule_change,
     count(*) FILTER (WHERE change_reason = 'residents') AS moved_by_residents,
+    count(*) FILTER (WHERE change_reason = 'first reported') AS first_reported_listed,
     count(*) FILTER (WHERE new_vulnerable) AS new_vulnerable_areas,
     list(area_name ORDER BY area_name) FILTER (WHERE new_vulnerable) AS new_vulnerable_area_names
 FROM housing_area_classes
@@ -108,14 +124,5 @@ WHERE rule_in_force
 GROUP BY reference_period
 ORDER BY reference_period;
 
-CREATE OR REPLACE TABLE housing_areas AS
-SELECT * EXCLUDE (movein_flexible, movein_combined) REPLACE (
-    CASE WHEN residents_18_64 < $min_denominator OR outside_labour_market BETWEEN 1 AND $min_count - 1
-              OR residents_18_64 - outside_labour_market BETWEEN 1 AND $min_count - 1
-         THEN NULL ELSE outside_labour_market END AS outside_labour_market,
-    CASE WHEN residents_18_64 < $min_denominator OR outside_labour_market BETWEEN 1 AND $min_count - 1
-              OR residents_18_64 - outside_labour_market BETWEEN 1 AND $min_count - 1
-         THEN NULL ELSE share_outside END AS share_outside
-)
-FROM housing_area_classes
-ORDER BY reference_date, area_id, rule_set;
+-- The published housing_areas and housing_summary are made from these after disclosure control
+-- (assets/housing.py: publish_housing_areas).
