@@ -162,3 +162,26 @@ def test_caveat_carried_without_changing_the_light(sample_run):
             "SELECT light, caveat FROM barometer_history WHERE indicator = 'EDU-M' AND reference_period = '2008'"
         ).fetchone()
     assert light == "yellow" and "12-scale" in caveat
+
+
+def test_area_light_rules():
+    from assets.areas import area_light
+
+    assert area_light(["green", "green", "red"]) == "green"
+    assert area_light(["green", "red"]) == "yellow"  # a tie is a standstill
+    assert area_light([None, None]) is None  # only first measurements: nothing compared yet
+    assert area_light(["red", None]) == "red"
+
+
+def test_a_baseline_round_is_not_a_standstill(sample_run):
+    with sample_run.public() as con:
+        first = con.execute("SELECT min(round) FROM area_summary").fetchone()[0]
+        rows = con.execute("SELECT light, reading, basis_lights FROM area_summary WHERE round = ? AND indicators > 0",
+                           [first]).fetchall()
+    assert rows
+    for light, reading, basis in rows:
+        if all(part.endswith("=None") for part in basis.split(", ")):
+            assert (light, reading) == (None, "no comparison yet")
+        else:
+            assert light is not None
+    assert any(r[1] == "no comparison yet" for r in rows)
