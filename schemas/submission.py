@@ -11,7 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.catalog import MEAN_COMPUTATIONS, SHARE_COMPUTATIONS, Catalog
+from schemas.catalog import GAP_COMPUTATIONS, MEAN_COMPUTATIONS, SHARE_COMPUTATIONS, Catalog
 from schemas.code_lists import CITY, codes
 
 ROUND_RE = r"^\d{4}-(05|11)$"
@@ -62,6 +62,7 @@ RULE_COLUMN = {
     "period_not_after_round": "reference_period",
     "district_level_matches_series": "district",
     "all_districts_present": "district",
+    "gap_groups_paired": "group",
     "group_used_by_series": "group",
     "sex_total_or_split": "sex",
     "numerator_present": "numerator",
@@ -81,6 +82,8 @@ RULE_TEXT = {
                                      "and may add a KBH row as a control total)",
     "all_districts_present": "a district-level series gives every one of the 10 districts for each period, group "
                              "and sex (a district without anyone in scope as 0 / 0); this row's cell misses some",
+    "gap_groups_paired": "a series used for a gap gives both groups it compares (e.g. IMM and DAN) for each period, "
+                         "district and sex; the other group's row is missing",
     "group_used_by_series": "the population group must be one this indicator uses",
     "sex_total_or_split": "a cell is given either as sex T or split into F and M, not both",
     "numerator_present": "numerator is required for this series",
@@ -143,6 +146,7 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
         rule(lambda df: ~known(df) | lookup(df, "districts") | (df["district"] == CITY),
              "district_level_matches_series"),
         rule(lambda df: _all_districts_present(df, lookup(df, "districts")), "all_districts_present"),
+        rule(lambda df: _gap_groups_paired(df, _gap_pairs(catalog, department)), "gap_groups_paired"),
         rule(lambda df: ~known(df) | pd.Series(
             [g in gs.split(",") for g, gs in zip(df["group"], lookup(df, "groups"))], index=df.index, dtype=bool),
              "group_used_by_series"),
@@ -178,6 +182,28 @@ def _all_districts_present(df: pd.DataFrame, district_level: pd.Series) -> pd.Se
     incomplete = rows[n_districts < len(codes("districts")) - 1]
     first = incomplete.index[~incomplete.duplicated(cell)]
     ok[first] = False
+    return ok
+
+
+def _gap_pairs(catalog: Catalog, department: str) -> dict[str, set[tuple[str, str]]]:
+    """Per series: the (group, reference group) pairs its gap indicators compare."""
+    return {source: {(m.group, m.reference_group) for m in members
+                     if m.computation in GAP_COMPUTATIONS and m.group and m.reference_group}
+            for source, members in catalog.series_of(department).items()}
+
+
+def _gap_groups_paired(df: pd.DataFrame, pairs: dict[str, set[tuple[str, str]]]) -> pd.Series:
+    """False on a row of a gap's group whose compared group is missing in the same period,
+    district, subunit and sex: the gap could not be computed, and the indicator would vanish."""
+    ok = pd.Series(True, index=df.index)
+    keys = ["indicator", "reference_period", "district", "subunit", "sex"]
+    present = set(zip(*(df[c].fillna("") for c in keys + ["group"])))
+    for i, row in zip(df.index, zip(*(df[c].fillna("") for c in keys + ["group"]))):
+        *key, group = row
+        for a, b in pairs.get(row[0], ()):
+            partner = b if group == a else a if group == b else None
+            if partner and (*key, partner) not in present:
+                ok[i] = False
     return ok
 
 

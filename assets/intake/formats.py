@@ -66,7 +66,14 @@ def parse_number(text: str, convention: str) -> str:
             return t.replace(".", "").replace(",", ".")
         if COMMA_GROUPED.fullmatch(t) and "." in t:
             return t.replace(",", "")
+    if NOT_PLAIN.fullmatch(t):
+        raise Ambiguous(f"{t!r} is not written as a plain number: scientific notation, infinity and NaN are not "
+                        "accepted; write the number in full, or leave the cell empty")
     return t
+
+
+# what Python or pandas would read as a number, but a department's sheet never means as one
+NOT_PLAIN = re.compile(r"[+-]?(\d[\d.,]*[eE][+-]?\d+|inf(inity)?|nan)", re.IGNORECASE)
 
 
 DATE_PREFIX = re.compile(r"(\d{4})-(\d{2})-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+import numpy as np
 import pandas as pd
 
 from assets.intake.formats import Ambiguous, parse_number, parse_period
@@ -61,7 +62,9 @@ def _cell_text(v) -> str | None:
         return str(v)
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
-    if isinstance(v, (int, float)):
+    if isinstance(v, float):
+        return np.format_float_positional(v, trim="-")  # 1e-05 as 0.00001: exactly, never in E-notation
+    if isinstance(v, int):
         return repr(v)
     s = str(v).strip()
     return s or None
@@ -104,7 +107,7 @@ def _frame(header: list, rows: list[tuple[int, list]], path: Path, text_cells: b
 MAX_FILE_BYTES = 20 * 2**20             # a department's file is kilobytes; anything this big is refused
 MAX_XLSX_UNCOMPRESSED = 100 * 2**20     # guards against zip bombs
 MAX_XLSX_RATIO = 100                    # compression ratio of any part
-PREFERRED_SHEETS = ("indberetning", "data")
+PREFERRED_SHEETS = ("indberetning", "data")  # in this order: the template's name first
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str, str]:
@@ -186,7 +189,11 @@ def read_xlsx(path: Path, required_columns: list[str]) -> pd.DataFrame:
         if not sheets:
             raise ReadError(f"{path.name}: the workbook has no visible sheet", rule="readable_file")
         # the sheet the template names, else the first visible one; hidden sheets are never read
-        ws = next((w for w in sheets if w.title.strip().lower() in PREFERRED_SHEETS), sheets[0])
+        named = {w.title.strip().lower(): w for w in sheets}
+        ws = next((named[n] for n in PREFERRED_SHEETS if n in named), sheets[0])
+        # read every stored row and column: the sheet's own stated size (<dimension>) is often
+        # wrong in files not written by Excel, and would silently cut rows off
+        ws.reset_dimensions()
         rows = list(ws.iter_rows(values_only=True))
     finally:
         wb.close()

@@ -13,7 +13,7 @@ import pandera.pandas as pa
 
 from assets.intake.reader import ReadError, parse_file_name, read_submission
 from schemas.catalog import Catalog
-from schemas.code_lists import codes
+from schemas.code_lists import CITY, codes
 from schemas.kinds import KINDS, Kind
 from schemas.submission import KEY, LABELS_DA
 
@@ -126,15 +126,45 @@ def _findings(file: str, cases: pd.DataFrame, data: pd.DataFrame, kind: Kind) ->
     df["row"] = df["row"].astype("Int64")
     df = df.sort_values(["row", "column", "rule"], na_position="first", kind="stable")
 
-    def message(r) -> str:
-        label = LABELS_DA.get(r["column"]) if kind.name == "indicators" else None
-        column = f"'{r['column']}'" + (f" ({label})" if label and label != r["column"] else "")
-        where = f"{r['file']}" + (f", row {r['row']}" if pd.notna(r["row"]) else "") + f", column {column}"
-        val = "" if r["value"] is None or (isinstance(r["value"], float) and pd.isna(r["value"])) else f": {r['value']!r}"
-        return f"{where}{val} — rule {r['rule']}: {_explain(r['rule'], kind)}"
-
-    df["message"] = df.apply(message, axis=1)
+    df["message"] = df.apply(lambda r: _message(r, kind), axis=1)
     return df[FINDING_COLUMNS].reset_index(drop=True)
+
+
+def _message(r, kind: Kind) -> str:
+    label = LABELS_DA.get(r["column"]) if kind.name == "indicators" else None
+    column = f"'{r['column']}'" + (f" ({label})" if label and label != r["column"] else "")
+    where = f"{r['file']}" + (f", row {r['row']}" if pd.notna(r["row"]) else "") + f", column {column}"
+    val = "" if r["value"] is None or (isinstance(r["value"], float) and pd.isna(r["value"])) else f": {r['value']!r}"
+    return f"{where}{val} — rule {r['rule']}: {_explain(r['rule'], kind)}"
+
+
+COMPLETENESS_CELL = ["indicator", "reference_period", "group", "sex"]
+
+
+def _explain_completeness(found: pd.DataFrame, typed: pd.DataFrame, dropped: pd.DataFrame, kind: Kind) -> pd.DataFrame:
+    """An incomplete district series names the districts it misses. When a row of that cell was
+    itself rejected (an unknown district code, a text in a number column), the gap is only a knock-on
+    of that row's finding, which already names it: it is not reported twice."""
+    if "rule" not in found or not (found["rule"] == "all_districts_present").any():
+        return found
+    if not set(COMPLETENESS_CELL) <= set(typed.columns):
+        return found
+    bad_cells = set(map(tuple, dropped[COMPLETENESS_CELL].astype(str).values)) if len(dropped) else set()
+    districts = [d for d in codes("districts") if d != CITY]
+    keep = []
+    for i, r in found.iterrows():
+        if r["rule"] != "all_districts_present" or r["row"] not in typed.index:
+            keep.append(i)
+            continue
+        cell = tuple(str(typed.at[r["row"], c]) for c in COMPLETENESS_CELL)
+        if cell in bad_cells:
+            continue
+        same = typed[(typed[COMPLETENESS_CELL].astype(str) == list(cell)).all(axis=1)]
+        missing = [d for d in districts if d not in set(same["district"])]
+        found.at[i, "value"] = "missing: " + ", ".join(missing)
+        found.at[i, "message"] = _message(found.loc[i], kind)
+        keep.append(i)
+    return found.loc[keep]
 
 
 def _without_knock_on(cases: pd.DataFrame) -> pd.DataFrame:
@@ -180,10 +210,12 @@ def validate_file(path: Path, catalog: Catalog, department: str | None = None, r
     result.n_rows = len(data)
 
     findings = []
+    dropped = data.iloc[0:0]  # rows kept out of the context rules, as their own findings name them
     problems = data.attrs.get("problems") or []
     if problems:  # ambiguous numbers: reported, and their rows kept out of the schema checks
         findings.append(pd.DataFrame(problems, columns=FINDING_COLUMNS))
-        data = data.drop(index=sorted({p["row"] for p in problems}))
+        dropped = data.loc[sorted({p["row"] for p in problems})]
+        data = data.drop(index=dropped.index)
     try:
         typed = spec.row_schema().validate(data, lazy=True)
     except pa.errors.SchemaErrors as e:
@@ -193,13 +225,15 @@ def validate_file(path: Path, catalog: Catalog, department: str | None = None, r
         structural = cases["index"].isna().any()
         typed = None
         if not structural:  # columns are right: check the context rules on the rows that typed cleanly
+            dropped = pd.concat([dropped, data.loc[[r for r in bad_rows if r in data.index]]])
             clean = data.drop(index=[r for r in bad_rows if r in data.index])
             typed = spec.row_schema().validate(clean, lazy=False) if len(clean) else None
     if typed is not None and len(typed):
         try:
             spec.context_schema(catalog, department, round_key).validate(typed, lazy=True)
         except pa.errors.SchemaErrors as e:
-            findings.append(_findings(path.name, e.failure_cases, data, spec))
+            findings.append(_explain_completeness(_findings(path.name, e.failure_cases, data, spec),
+                                                  typed, dropped, spec))
     result.findings = (
         pd.concat(findings, ignore_index=True).sort_values(["row", "column"], na_position="first", kind="stable")
         .reset_index(drop=True) if findings else pd.DataFrame(columns=FINDING_COLUMNS)

@@ -13,6 +13,7 @@ from conftest import FIXTURES
 from pipelines.cli import main as barometer
 
 BAD = FIXTURES / "bad"
+N_BASE_ROWS = 22  # the valid file every corpus file is made from (make_bad_corpus.py: BASE)
 EXPECTED = list(csv.DictReader(open(BAD / "expected.csv", encoding="utf-8")))
 
 
@@ -23,6 +24,7 @@ def test_corpus_file_gets_the_expected_outcome(case, catalog):
     result = validate_file(BAD / case["file"], catalog, department="BIF", round_key="2009-05")
     if not case["rule"]:
         assert result.accepted, result.report_text()
+        assert len(result.rows) == N_BASE_ROWS  # every row read: none dropped, none invented
         return
     assert not result.accepted
     f = result.findings
@@ -138,3 +140,12 @@ def test_every_district_for_every_group_and_sex(tmp_path, catalog):
     f.write_text("\n".join(l for l in lines if ",IND,,IMM,F," not in l) + "\n", encoding="utf-8")
     result = validate_file(f, catalog)
     assert not result.accepted and "all_districts_present" in set(result.findings.rule)
+
+
+def test_an_incomplete_series_names_the_missing_district_and_a_bad_code_is_not_reported_twice(catalog):
+    missing = validate_file(BAD / "district_missing_named.csv", catalog, department="BIF", round_key="2009-05")
+    hit = missing.findings[missing.findings.rule == "all_districts_present"]
+    assert list(hit.value) == ["missing: VAL"]
+    # an unknown district code makes its series look incomplete too: only the cause is reported
+    unknown = validate_file(BAD / "unknown_district.csv", catalog, department="BIF", round_key="2009-05")
+    assert list(unknown.findings.rule) == ["district_in_code_list"]
