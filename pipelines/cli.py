@@ -239,7 +239,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=3000)
     p.set_defaults(fn=cmd_dev)
     args = parser.parse_args(argv)
-    return args.fn(args)
+    from schemas.catalog import CatalogError
+
+    try:
+        return args.fn(args)
+    except CatalogError as e:  # an edited catalog file that does not validate: its message, no traceback
+        print(f"barometer {args.command}: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -44,6 +44,22 @@ def test_missing_direction_is_refused_naming_the_entry(tmp_path):
         load_catalog(path)
 
 
+def test_the_command_refuses_a_broken_catalog_with_its_message_not_a_traceback(tmp_path, monkeypatch, capsys):
+    import subprocess
+    import sys
+
+    path = _edit(tmp_path, lambda d: _entry(d, "EMP-3").pop("direction"))
+    exe = __import__("pathlib").Path(sys.executable).with_name("barometer")
+    for command in ("validate", "run"):
+        out = subprocess.run([str(exe), command], capture_output=True, text=True, timeout=300,
+                             env={**__import__("os").environ, "BAROMETER_CATALOG": str(path),
+                                  "BAROMETER_WAREHOUSE_DIR": str(tmp_path / "wh"),
+                                  "DAGSTER_HOME": str(tmp_path / "dh")})
+        assert out.returncode == 1
+        assert "(EMP-3), field direction" in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "wh" / "barometer.duckdb").exists()
+
+
 def test_gap_without_reference_group_and_duplicate_codes_are_refused(tmp_path):
     with pytest.raises(CatalogError, match=r"CUL-3.*reference_group"):
         load_catalog(_edit(tmp_path / "a", lambda d: _entry(d, "CUL-3").pop("reference_group")))
