@@ -20,6 +20,9 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
+# statuses of submission_files besides accepted and rejected, as the summary words them
+STATUS_TEXT = {"superseded": "superseded by a later file",
+               "kept": "kept in force from the archive (an accepted version no longer in raw/)"}
 MARK = {"accepted": "ok", "accepted, later file rejected": "ok!", "rejected": "REJ", "missing": "MISS",
         "not due": "-"}
 
@@ -55,13 +58,14 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         out.append(f"Rounds processed ({len(rounds)}): {', '.join(rounds) if rounds else 'none'}")
         for msg in ignored:
             out.append(f"  ignored: {msg}")
-        n_files, n_acc, n_rej, n_sup = con.execute(
-            """SELECT count(*), count(*) FILTER (WHERE status = 'accepted'), count(*) FILTER (WHERE status = 'rejected'),
-                      count(*) FILTER (WHERE status = 'superseded')
-               FROM submission_files WHERE round IN (SELECT unnest(?))""", [rounds]).fetchone()
+        by_status = dict(con.execute(
+            "SELECT status, count(*) FROM submission_files WHERE round IN (SELECT unnest(?)) GROUP BY 1",
+            [rounds]).fetchall())
+        n_files = sum(by_status.values())
+        extra = [f"{by_status[s]} {text}" for s, text in STATUS_TEXT.items() if by_status.get(s)]
         out.append("")
-        out.append(f"Submissions: {n_files} files received, {n_acc} accepted, {n_rej} rejected"
-                   + (f", {n_sup} superseded by a later file" if n_sup else ""))
+        out.append(f"Submissions: {n_files} files received, {by_status.get('accepted', 0)} accepted, "
+                   f"{by_status.get('rejected', 0)} rejected" + "".join(f", {e}" for e in extra))
         out += delivery_matrix(con, rounds)
         missing = con.execute(
             "SELECT round, list(department ORDER BY department) FROM submission_tracker "

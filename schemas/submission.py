@@ -74,8 +74,10 @@ RULE_COLUMN = {
 
 # Plain-words explanation of each rule, for the department's report.
 RULE_TEXT = {
-    "department_matches_file": "the department must be the one in the file name",
-    "round_matches_file": "the round must be the one in the file name and folder",
+    "department_matches_file": "the department must be the one the file is delivered by (its file name, or "
+                               "`barometer check --department`)",
+    "round_matches_file": "the round must be the one the file is delivered for (its file name and folder, or "
+                          "`barometer check --round`)",
     "series_delivered_by_department": "the indicator must be a series this department delivers",
     "period_not_after_round": "a measurement cannot be dated after the round's month",
     "district_level_matches_series": "city-level series give KBH only (district-level series give the 10 districts, "
