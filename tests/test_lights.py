@@ -50,6 +50,29 @@ def test_gap_of_proportions_test_against_an_independent_computation():
     assert z == pytest.approx(z_ref) and p == pytest.approx(2 * stats.norm.sf(abs(z_ref)))
 
 
+def test_gap_of_proportions_test_holds_its_size_under_the_null():
+    """Independent of the formula: when nothing changed, the test must reject about 5 % of the time."""
+    rng = np.random.default_rng(20090501)
+    n_ref, n_grp, p_ref, p_grp, sims = 1500, 800, 0.5, 0.44, 4000
+    draws = rng.binomial([n_ref, n_grp, n_ref, n_grp], [p_ref, p_grp, p_ref, p_grp], size=(sims, 4))
+    rejected = np.mean([gap_of_proportions_test((a, n_ref, b, n_grp), (c, n_ref, d, n_grp))[1] < 0.05
+                        for a, b, c, d in draws])
+    assert 0.04 <= rejected <= 0.06
+
+
+def test_gap_of_means_test_holds_its_size_under_the_null():
+    rng = np.random.default_rng(20090502)
+    sims, n_ref, n_grp = 3000, 2600, 900
+    rejected = 0
+    for _ in range(sims):
+        a, b = rng.normal(6.4, 2.6, n_ref), rng.normal(5.8, 2.7, n_grp)
+        c, d = rng.normal(6.4, 2.6, n_ref), rng.normal(5.8, 2.7, n_grp)
+        _, p = gap_of_means_test((a.mean(), a.std(ddof=1), n_ref, b.mean(), b.std(ddof=1), n_grp),
+                                 (c.mean(), c.std(ddof=1), n_ref, d.mean(), d.std(ddof=1), n_grp))
+        rejected += p < 0.05
+    assert 0.04 <= rejected / sims <= 0.06
+
+
 # ---------------------------------------------------------------- the rule, direction by direction
 
 REG = dict(decimals=1, computation="rate", source_kind="register")
@@ -71,7 +94,8 @@ def test_register_directions(direction, prev, cur, light):
     j = judge(Series(direction, **REG), m("a", prev), m("b", cur))
     assert j.light == light
     assert j.test == "published precision"
-    assert j.reason
+    verdict = {GREEN: "improved", RED: "worsened", YELLOW: "unchanged at the published precision"}[light]
+    assert verdict in j.reason
 
 
 def test_change_below_published_precision_is_yellow():
@@ -121,6 +145,47 @@ def test_gap_of_means_not_significant_is_yellow():
             reference_numerator=6.36 * 2640, reference_denominator=2640, reference_sd=2.62)
     j = judge(s, prev, cur)
     assert j.light == YELLOW and "fell 0.05" in j.reason and "not significant" in j.reason
+
+
+def test_survey_proportion_significant_worsening_is_red():
+    s = Series("must_rise", decimals=1, computation="rate", source_kind="survey")
+    j = judge(s, m("2008-03", 86.0, numerator=688, denominator=800), m("2009-03", 81.0, numerator=648, denominator=800))
+    assert j.light == RED and j.significance == "significant" and j.reason.startswith("worsened")
+
+
+def test_survey_mean_uses_the_mean_test():
+    s = Series("must_rise", decimals=1, computation="mean", source_kind="survey")
+    prev = m("2007", 5.8, numerator=5.8 * 900, denominator=900, group_sd=2.6)
+    small = m("2008", 5.9, numerator=5.9 * 950, denominator=950, group_sd=2.7)
+    big = m("2008", 6.4, numerator=6.4 * 950, denominator=950, group_sd=2.7)
+    j = judge(s, prev, small)
+    p_welch = stats.ttest_ind_from_stats(5.9, 2.7, 950, 5.8, 2.6, 900, equal_var=False).pvalue
+    assert j.test == "z-test on the change in the mean" and j.light == YELLOW
+    assert j.p_value == pytest.approx(p_welch, abs=2e-3)
+    assert judge(s, prev, big).light == GREEN
+
+
+def test_toward_zero_tie_across_zero_is_yellow():
+    # a gap of -2.0 that becomes +2.0 is no closer to zero
+    j = judge(Series("toward_zero", **REG), m("a", -2.0), m("b", 2.0))
+    assert j.light == YELLOW and "distance to zero 2.0 -> 2.0" in j.reason
+
+
+def test_series_breaks_apply_across_their_period_and_caveats_from_it():
+    import pandas as pd
+
+    from assets.lights import series_breaks
+
+    breaks = pd.DataFrame([
+        {"code": "CUL-2", "from_period": "2008", "kind": "method", "breaks_series": True, "text": "new data source"},
+        {"code": "EDU-M", "from_period": "2007", "kind": "scale", "breaks_series": False, "text": "12-scale"},
+    ])
+    assert series_breaks(breaks, "CUL-2", "2007", "2008") == ("method change from 2008: new data source", None)
+    assert series_breaks(breaks, "CUL-2", "2008", "2009") == (None, None)  # both after the break
+    assert series_breaks(breaks, "CUL-2", None, "2008") == (None, None)  # first measurement
+    assert series_breaks(breaks, "EDU-M", "2006", "2008") == (None, "12-scale")  # a caveat never breaks
+    assert series_breaks(breaks, "EDU-M", None, "2006") == (None, None)
+    assert series_breaks(breaks, "EMP-M", "2007", "2008") == (None, None)
 
 
 def test_missing_counts_for_a_required_test_fall_back_and_say_so():

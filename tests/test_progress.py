@@ -47,3 +47,15 @@ def test_no_numeric_target_and_not_assessable():
 def test_target_date_passed():
     p = assess("must_rise", 50, B, 55, dt.date(2011, 3, 1), 60, T)
     assert p.assessment == OFF_TRACK and "passed" in p.reason
+
+
+def test_the_other_directions():
+    # toward 100: like must_rise, met at or above the target
+    assert assess("toward_100", 42.9, B, 48.2, NOW, 50.0, T).assessment == ON_TRACK
+    assert assess("toward_100", 42.9, B, 50.5, NOW, 50.0, T).assessment == TARGET_MET
+    # must not rise: a target at or below the baseline; holding it is met, rising is moving away
+    assert assess("must_not_rise", 38.2, B, 38.0, NOW, 38.2, T).assessment == TARGET_MET
+    p = assess("must_not_rise", 38.2, B, 40.0, NOW, 36.0, T)
+    assert p.assessment == OFF_TRACK and p.pace_observed < 0
+    # toward a level: judged by the light (the distance to another group), no numeric progress
+    assert assess("toward_level", 9.4, B, 6.8, NOW, 5.0, T).assessment == NO_TARGET
