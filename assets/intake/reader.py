@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import numpy as np
 import pandas as pd
 
@@ -154,6 +155,41 @@ def read_csv(path: Path, required: list[str]) -> tuple[pd.DataFrame, str]:
     return _frame(header, records[header_at + 1 :], path, text_cells=True), convention
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet stores a formula (<f>): cheap, on the raw XML, before a second read."""
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                data = zf.read(info)
+                if b"<f>" in data or b"<f " in data:
+                    return True
+    return False
+
+
+def _check_formulas_have_values(path: Path, title: str, rows: list[tuple], header_at: int) -> None:
+    """Excel saves each formula with its result; a file written by another tool may not. A formula
+    cell without a saved result reads as empty, so refuse it by name instead of calling it missing."""
+    if not _has_formulas(path):
+        return
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        ws = wb[title]
+        ws.reset_dimensions()
+        for r, formulas in enumerate(ws.iter_rows(values_only=True), start=1):
+            values = rows[r - 1] if r <= len(rows) else ()
+            for c, f in enumerate(formulas):
+                if isinstance(f, str) and f.startswith("=") and (c >= len(values) or values[c] is None):
+                    header = rows[header_at] if header_at < len(rows) else ()
+                    name = _cell_text(header[c]) if c < len(header) else None
+                    column = name or get_column_letter(c + 1)
+                    raise ReadError(
+                        f"{path.name}, row {r}, column '{column}': the cell holds a formula ({f}) without a saved "
+                        "result; open the file in Excel and save it, or type the value", rule="formula_without_value",
+                        row=r, column=column)
+    finally:
+        wb.close()
+
+
 def _check_xlsx_container(path: Path) -> None:
     """Refuse workbooks that would explode in memory or carry XML entity declarations, before
     any XML parser sees them."""
@@ -201,6 +237,7 @@ def read_xlsx(path: Path, required_columns: list[str]) -> pd.DataFrame:
     for i, r in enumerate(rows[:HEADER_SEARCH_ROWS]):
         names = {(_cell_text(c) or "") for c in r}
         if required <= names:
+            _check_formulas_have_values(path, ws.title, rows, i)
             return _frame(list(r), [(j + 1, list(rr)) for j, rr in enumerate(rows) if j > i], path)
     if not any(any(_cell_text(c) for c in r) for r in rows):
         raise ReadError(f"{path.name}: the sheet '{ws.title}' is empty", rule="not_empty")
