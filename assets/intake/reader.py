@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 import numpy as np
 import pandas as pd
 
-from assets.intake.formats import Ambiguous, parse_number, parse_period
+from assets.intake.formats import INT, Ambiguous, parse_number, parse_period
 from schemas.kinds import KINDS, Kind, kind_of_suffix
 
 FILE_NAME_RE = re.compile(
@@ -255,7 +255,10 @@ def _normalise(df: pd.DataFrame, kind: Kind, convention: str, path: Path) -> lis
     for col in kind.number_columns:
         if col not in df.columns:
             continue
-        for row, value in df[col].dropna().items():
+        values = df[col].dropna()
+        # whole numbers (most cells) are already canonical: only the rest go through parse_number
+        values = values[~values.astype(str).str.fullmatch(INT.pattern)]
+        for row, value in values.items():
             try:
                 df.at[row, col] = parse_number(value, convention)
             except Ambiguous as e:
