@@ -40,9 +40,13 @@ def new_file_in_raw(context: dg.SensorEvaluationContext):
     now = scan_raw(settings.raw_dir())
     changed = sorted({path.split("/")[0] for path, sig in now.items() if seen.get(path) != sig})
     valid = set(rounds.get_partition_keys())
+    waiting = set()
     for round_key in changed:
         if round_key not in valid:
-            context.log.warning(f"raw/{round_key}/ is not a round the barometer knows; skipped")
+            # e.g. a file delivered in April for the May round, whose partition opens on 1 May: not
+            # consumed, so it is requested as soon as the round exists
+            context.log.warning(f"raw/{round_key}/ is not a round the barometer knows (yet); waiting")
+            waiting.add(round_key)
             continue
         files = sorted(p for p in now if p.startswith(round_key + "/") and seen.get(p) != now[p])
         yield dg.RunRequest(
@@ -50,4 +54,7 @@ def new_file_in_raw(context: dg.SensorEvaluationContext):
             partition_key=round_key,
             tags={"barometer/trigger": "new_file", "barometer/files": ",".join(files)[:200]},
         )
-    context.update_cursor(json.dumps(now))
+    # files of rounds not yet known stay out of the cursor (their previous signature, if any, is kept)
+    cursor = {p: sig for p, sig in now.items() if p.split("/")[0] not in waiting}
+    cursor.update({p: sig for p, sig in seen.items() if p.split("/")[0] in waiting})
+    context.update_cursor(json.dumps(cursor))

@@ -69,6 +69,16 @@ def test_numerator_above_denominator_rejected_with_row_and_column(tmp_path):
     assert status == "rejected"
     assert f"row {row}" in problem and "'numerator'" in problem and "numerator_at_most_denominator" in problem
     assert _files(run, "2009-05")["BIF_2009-05.csv"][0] == "accepted"
+    # the district count itself is quoted in the report only, never in the published tracker or
+    # in the Dagster metadata
+    with run.public() as con:
+        published = con.execute("SELECT first_problem FROM submission_tracker WHERE round = '2009-05' "
+                                "AND department = 'SOF'").fetchone()[0]
+    assert "numerator_at_most_denominator" in published and "999999" not in published
+    assert "999999" not in problem
+    metadata = [str(e.event_specific_data.materialization.metadata) for e in run.result.all_events
+                if e.event_type_value == "ASSET_MATERIALIZATION"]
+    assert not any("999999" in m for m in metadata)
 
 
 def test_a_broken_resubmission_never_damages_what_is_published(tmp_path):
@@ -163,6 +173,14 @@ def test_sensor_requests_a_run_for_the_round_of_a_new_file(tmp_path, monkeypatch
         assert [r.partition_key for r in reqs] == ["2009-05"]
         assert "SUF_2009-05_v2.csv" in reqs[0].run_key
         assert json.loads(ctx.cursor)
+        # a file for a round whose partition does not exist yet (delivered early): no run, and it is
+        # not consumed, so the sensor requests it once the round opens
+        (raw / "2099-05").mkdir()
+        (raw / "2099-05" / "OKF_2099-05.csv").write_text("department,round\n", encoding="utf-8")
+        ctx = dg.build_sensor_context(instance=instance, cursor=ctx.cursor)
+        assert list(new_file_in_raw(ctx)) == []
+        assert not any(k.startswith("2099-05/") for k in json.loads(ctx.cursor))
+        assert any(k.startswith("2009-05/") for k in json.loads(ctx.cursor))
 
 
 def test_barometer_run_command_prints_the_summary(tmp_path):

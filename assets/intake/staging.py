@@ -150,7 +150,7 @@ def ingest_department_round(
             _check_name_round(path, round_key, result)
             outcome = "accepted" if result.accepted else "rejected"
             report = None if result.accepted else str(write_report(result, reports_dir, round_key))
-            first = None if result.accepted else result.findings.iloc[0]["message"]
+            first = result.first_problem()  # never quotes a cell value: it reaches the tracker mart
             stored = _archive_copy(path, archive_dir, round_key, department, sha)
             con.execute("INSERT INTO submission_archive VALUES (" + ",".join(["?"] * 15) + ")",
                         key + [next_version, sha, path.name, str(stored), path.stat().st_size, now, outcome,

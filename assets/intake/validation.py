@@ -29,17 +29,29 @@ class ValidationResult:
     rows: pd.DataFrame | None  # the typed rows when accepted, else None
     findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
     n_rows: int = 0
+    kind: str = "indicators"
 
     @property
     def accepted(self) -> bool:
         return self.rows is not None and self.findings.empty
 
+    def first_problem(self) -> str | None:
+        """The first finding as the tracker, the run summary and the Dagster UI show it: file, row,
+        column and rule, but never the cell's value (a count of persons in a district). The value
+        is in the report, which only the data team and the department read (docs/privacy.md)."""
+        if self.findings.empty:
+            return None
+        first = self.findings.iloc[0].to_dict()
+        value = first["value"]
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return first["message"]  # a file-level problem: its message quotes no cell
+        return _message({**first, "value": None}, KINDS[self.kind])
+
     def summary(self) -> str:
         if self.accepted:
             return f"accepted: {self.n_rows} rows"
-        first = self.findings.iloc[0]
         more = len(self.findings) - 1
-        return f"rejected: {first['message']}" + (f" (+{more} more)" if more else "")
+        return f"rejected: {self.first_problem()}" + (f" (+{more} more)" if more else "")
 
     def report_text(self) -> str:
         """The human-readable report for the department."""
@@ -86,6 +98,8 @@ RULE_TEXT_EXTRA = {
     "required_column": "a required column is missing",
     "unknown_column": "the column is not part of the template (allowed: see docs/submissions.md)",
     "unique_cell": "the same cell (" + ", ".join(KEY) + ") is given more than once",
+    "number_format": "a number that could be read two ways, or not written as a plain number (docs/submissions.md, "
+                     "Formats)",
 }
 
 
@@ -95,6 +109,8 @@ def _explain(rule: str, kind: Kind) -> str:
         lst = {"department": "departments", "district": "districts", "group": "groups", "sex": "sexes"}.get(col)
         allowed = f": {', '.join(codes(lst))}" if lst else ""
         return f"'{col}' must be a code from the {lst or col} code list{allowed}"
+    if rule in RULE_TEXT_EXTRA:
+        return RULE_TEXT_EXTRA[rule]
     if rule.endswith("_format"):
         col = rule[: -len("_format")]
         fmt = {"round": "YYYY-05 or YYYY-11", "reference_period": "YYYY-MM or YYYY",
@@ -191,7 +207,7 @@ def validate_file(path: Path, catalog: Catalog, department: str | None = None, r
     department = department or (name.department if name else None)
     round_key = round_key or (name.round if name else None)
     spec = KINDS[kind or (name.kind if name else "indicators")]
-    result = ValidationResult(path, department, round_key, sha256_of(path), rows=None)
+    result = ValidationResult(path, department, round_key, sha256_of(path), rows=None, kind=spec.name)
     if department is None or round_key is None:
         result.findings = pd.DataFrame([{
             "file": path.name, "row": None, "column": None, "rule": "file_name",
