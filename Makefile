@@ -40,7 +40,7 @@ bench: setup
 	$(BIN)/python tools/bench.py
 
 clean:
-	rm -rf warehouse/barometer.duckdb warehouse/marts warehouse/marts_versions warehouse/internal warehouse/reports .dagster_home
+	rm -rf warehouse/barometer.duckdb warehouse/.barometer.duckdb.* warehouse/.marts.*.link warehouse/marts warehouse/marts_versions warehouse/internal warehouse/reports .dagster_home
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info

@@ -168,11 +168,16 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
     )
     def barometer_vintages(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
+            # rounds frozen by a run that failed before publishing were never published: freeze anew
+            con.execute("DELETE FROM indicator_vintages WHERE vintage_round IN "
+                        "(SELECT vintage_round FROM vintage_freezes WHERE NOT published)")
+            con.execute("DELETE FROM vintage_freezes WHERE NOT published")
             rounds = [r[0] for r in con.execute(
                 "SELECT DISTINCT round FROM submission_winners WHERE kind = 'indicators' AND round NOT IN "
                 "(SELECT vintage_round FROM indicator_vintages) ORDER BY 1").fetchall()]
             for rnd in rounds:
                 _freeze_vintage(con, rnd)
+                con.execute("INSERT INTO vintage_freezes VALUES (?, ?, false)", [rnd, context.run_id])
             execute_script(con, sql("vintages.sql"))
             revised = con.execute("SELECT count(*) FROM barometer_vintages WHERE revised").fetchone()[0]
             n = _rows(con, "barometer_vintages")
@@ -194,6 +199,8 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             counts = publish(con, warehouse.public_db, warehouse.marts_dir, context.run_id)
+            # only now are the rounds this run froze published (see barometer_vintages)
+            con.execute("UPDATE vintage_freezes SET published = true WHERE run_id = ?", [context.run_id])
         return dg.MaterializeResult(metadata={
             "rows": dg.MetadataValue.int(sum(counts.values())),
             **{f"rows_{k}": dg.MetadataValue.int(v) for k, v in counts.items()},

@@ -29,7 +29,9 @@ def publish(con: duckdb.DuckDBPyConnection, public_db: Path, marts_dir: Path, ru
     tmp_db = public_db.with_name(f".{public_db.name}.{tag}.tmp")
     versions = marts_dir.parent / "marts_versions"
     new_marts = versions / f"{tag}-{os.getpid()}"
-    for leftover in (tmp_db, tmp_db.with_name(tmp_db.name + ".wal")):
+    # leftovers of earlier runs that failed while publishing (runs publish one at a time: the
+    # internal database's single writer is held here), which would otherwise pile up on the disk
+    for leftover in [*public_db.parent.glob(f".{public_db.name}.*.tmp*"), *marts_dir.parent.glob(".marts.*.link")]:
         leftover.unlink(missing_ok=True)
     shutil.rmtree(new_marts, ignore_errors=True)
     new_marts.mkdir(parents=True)

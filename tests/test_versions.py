@@ -126,3 +126,45 @@ def test_a_round_folder_that_disappears_is_not_wiped(tmp_path):
     run = run_barometer(raw, wh, rounds=["2008-05", "2009-05"])
     assert _q(run, "SELECT value FROM barometer_history WHERE indicator = 'EMP-M' AND reference_period = '2008-08'") \
         == [(59.9,)]
+
+
+def test_a_round_frozen_by_a_failed_run_is_frozen_again_when_it_is_published(tmp_path):
+    """barometer_vintages keeps each round's figures as published: a run that froze a round but
+    failed before publishing never published it, so the next run must not report its figures."""
+    import duckdb
+    import pytest
+
+    raw = copy_raw(tmp_path / "raw", ["2008-11", "2009-05"])
+    wh = tmp_path / "wh"
+    run_barometer(raw, wh)
+    (raw / "2009-11").mkdir()
+    late = raw / "2009-11" / "BIF_2009-11.csv"
+    df = pd.read_csv(raw / "2009-05" / "BIF_2009-05.csv", dtype=str, keep_default_na=False)
+    df["round"] = "2009-11"
+    df.to_csv(late, index=False)
+    # the publish step fails (a folder stands where the published file goes): nothing is published
+    (wh / "barometer.duckdb").unlink()
+    (wh / "barometer.duckdb").mkdir()
+    (wh / "barometer.duckdb" / "keep").write_text("x", encoding="utf-8")
+    with pytest.raises(Exception, match="published_warehouse|barometer.duckdb|directory"):
+        run_barometer(raw, wh)
+    assert list(wh.glob(".barometer.duckdb.*.tmp"))  # what the failed publish left behind
+    with duckdb.connect(str(wh / "internal" / "barometer_internal.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT published FROM vintage_freezes WHERE vintage_round = '2009-11'").fetchall() \
+            == [(False,)]
+    # the department corrects its file, the catalog is mended: the round is published as it is now
+    row = (df.indicator == "EMP-M") & (df.district == "IND") & (df.sex == "F")
+    df.loc[row, "numerator"] = str(int(df.loc[row, "numerator"].iloc[0]) + 200)
+    df.to_csv(late, index=False)
+    shutil.rmtree(wh / "barometer.duckdb")
+    run = run_barometer(raw, wh)
+    with run.public() as con:
+        published, latest, revised = con.execute(
+            """SELECT value_as_published, latest_value, revised FROM barometer_vintages
+               WHERE vintage_round = '2009-11' AND indicator = 'EMP-M' AND reference_period = '2009-02'""").fetchone()
+        before = con.execute(
+            """SELECT value_as_published FROM barometer_vintages
+               WHERE vintage_round = '2009-05' AND indicator = 'EMP-M' AND reference_period = '2009-02'""").fetchone()
+    assert published == latest and not revised
+    assert not list(wh.glob(".barometer.duckdb.*"))  # the failed publish's temporary file is gone
+    assert before == (62.3,) and latest != 62.3  # the correction shows against the round that published 62.3

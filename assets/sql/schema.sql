@@ -117,6 +117,14 @@ CREATE TABLE IF NOT EXISTS indicator_vintages (
     PRIMARY KEY (vintage_round, indicator, reference_period)
 );
 
+-- Which run froze a round's vintage, and whether that run published it: a round frozen by a run
+-- that then failed was never published, so the next run freezes it again.
+CREATE TABLE IF NOT EXISTS vintage_freezes (
+    vintage_round VARCHAR PRIMARY KEY,
+    run_id        VARCHAR NOT NULL,
+    published     BOOLEAN NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS indicator_observations (
     indicator          VARCHAR NOT NULL,
     area               VARCHAR NOT NULL,
