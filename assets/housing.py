@@ -134,8 +134,9 @@ def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
     metadata={"spec": "docs/housing.md#decomposition-of-change"},
 )
 def housing_decomposition(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    disclosure = warehouse.disclosure_rules()
     with warehouse.connect() as con:
-        execute_script(con, sql("housing_decomposition.sql"))
+        execute_script(con, sql("housing_decomposition.sql"), {"min_denominator": disclosure.min_denominator})
         table = con.execute("SELECT * FROM housing_decomposition").fetchdf()
     return dg.MaterializeResult(metadata={
         "rows": dg.MetadataValue.int(len(table)),

@@ -164,3 +164,27 @@ def test_an_area_first_reported_on_the_list_is_a_new_vulnerable_area(small_areas
     # every listed area is accounted for: the 2 listed before, 4 by the rule, 1 first reported
     assert s == (7, 4, 1, 1, ["X first reported"])
     assert baseline == (0,)  # the first month of all: no area is "first reported"
+
+
+def test_decomposition_withholds_a_small_group_and_its_partner(tmp_path):
+    """Between two new dates: Tingbjerg (a vulnerable area) and dwellings of an area with no area
+    row (type 'unclassified') holding 12 persons aged 18-64. The small group is withheld, and so is
+    the only other group, since the groups add up to 'all'."""
+    raw = copy_raw(tmp_path / "raw", ["2008-11", "2009-05"])
+    with open(raw / "2009-05" / "TMF_2009-05_dwellings.csv", "a", encoding="utf-8") as f:
+        f.write("TMF,2009-05,TINGBJERG,2008-12,2009-03,kept,100,90,80,300,290\n")
+        f.write("TMF,2009-05,XGHOST,2008-12,2009-03,kept,6,3,4,12,12\n")
+    run = run_barometer(raw, tmp_path / "wh")
+    with run.public() as con:
+        d = con.execute("SELECT * FROM housing_decomposition WHERE period_from = '2008-12' AND period_to = '2009-03'"
+                        ).fetchdf().set_index("area_type")
+    ghost, partner, everyone = d.loc["unclassified"], d.loc["Tingbjerg m.fl."], d.loc["all"]
+    assert ghost.suppressed and ghost.suppression_reason.startswith("primary")
+    assert pd.isna(ghost.total_change) and pd.isna(ghost.share_from)
+    assert partner.suppressed and partner.suppression_reason.startswith("secondary")
+    assert pd.isna(partner.total_change)
+    assert not everyone.suppressed and everyone.total_change == (80 - 90) + (4 - 3)
+    # the sample's own pairs are large: nothing withheld
+    with run.public() as con:
+        assert con.execute("SELECT count(*) FROM housing_decomposition WHERE suppressed AND period_from = '2006-12'"
+                           ).fetchone()[0] == 0
