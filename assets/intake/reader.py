@@ -267,7 +267,8 @@ def _normalise(df: pd.DataFrame, kind: Kind, convention: str, path: Path) -> lis
                                                             f"— rule number_format"})
     for col in kind.period_columns:
         if col in df.columns:
-            df[col] = df[col].map(lambda v: parse_period(v) if isinstance(v, str) else v)
+            canonical = {v: parse_period(v) for v in df[col].dropna().unique() if isinstance(v, str)}
+            df[col] = df[col].map(lambda v: canonical.get(v, v) if isinstance(v, str) else v)  # once per value
     return problems
 
 
