@@ -54,10 +54,11 @@ def build_area_asset(area: str, label: str, departments: list[str], codes: list[
             ).fetchone()
             preview = con.execute(
                 """
-                SELECT indicator, reference_period, round(value, 2) AS value
-                FROM indicator_observations WHERE area = ? AND district = 'KBH'
-                QUALIFY row_number() OVER (PARTITION BY indicator ORDER BY reference_date DESC) = 1
-                ORDER BY indicator
+                SELECT o.indicator, o.reference_period, round(o.value, c.decimals) AS value
+                FROM indicator_observations o JOIN indicator_catalog c ON c.code = o.indicator
+                WHERE o.area = ? AND o.district = 'KBH'
+                QUALIFY row_number() OVER (PARTITION BY o.indicator ORDER BY o.reference_date DESC) = 1
+                ORDER BY o.indicator
                 """, [area]
             ).fetchdf()
             # control totals (KBH rows of district-level series) are rare: look for any before
