@@ -73,7 +73,7 @@ def parse_number(text: str, convention: str) -> str:
 
 
 # what Python or pandas would read as a number, but a department's sheet never means as one
-NOT_PLAIN = re.compile(r"[+-]?(\d[\d.,]*[eE][+-]?\d+|inf(inity)?|nan)", re.IGNORECASE)
+NOT_PLAIN = re.compile(r"[+-]?((\d[\d.,_]*|[.,]\d[\d_]*)[eE][+-]?\d+|inf(inity)?|nan|\d+(_\d+)+)", re.IGNORECASE)
 
 
 DATE_PREFIX = re.compile(r"(\d{4})-(\d{2})-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?")

@@ -97,11 +97,16 @@ def _frame(header: list, rows: list[tuple[int, list]], path: Path, text_cells: b
     if text_cells:
         df = df.apply(lambda col: col.str.strip())  # CSV: text cells, vectorised
         df = df.mask(df.isna() | df.eq(""), None)
-    else:
-        df = df.map(_cell_text)  # XLSX: numbers, dates and text cells
-    df = df[df.notna().any(axis=1)]  # empty rows (trailing or spacer) carry nothing
+    numeric = None
+    if not text_cells:
+        # XLSX: cells stored as numbers are exact already; only text cells need the number rules
+        numeric = df.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+        df = df.map(_cell_text)  # numbers, dates and text cells
+    keep = df.notna().any(axis=1)  # empty rows (trailing or spacer) carry nothing
+    df = df[keep]
     if df.empty:
         raise ReadError(f"{path.name}: the file has a header but no data rows", rule="has_data_rows")
+    df.attrs["numeric_cells"] = numeric[keep] if numeric is not None else None
     return df
 
 
@@ -166,7 +171,8 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def _check_formulas_have_values(path: Path, title: str, rows: list[tuple], header_at: int) -> None:
+def _check_formulas_have_values(path: Path, title: str, rows: list[tuple], header_at: int,
+                                columns: set[str]) -> None:
     """Excel saves each formula with its result; a file written by another tool may not. A formula
     cell without a saved result reads as empty, so refuse it by name instead of calling it missing."""
     if not _has_formulas(path):
@@ -181,6 +187,8 @@ def _check_formulas_have_values(path: Path, title: str, rows: list[tuple], heade
                 if isinstance(f, str) and f.startswith("=") and (c >= len(values) or values[c] is None):
                     header = rows[header_at] if header_at < len(rows) else ()
                     name = _cell_text(header[c]) if c < len(header) else None
+                    if name not in columns:
+                        continue  # e.g. a note computed as "" (Excel saves an empty text result)
                     column = name or get_column_letter(c + 1)
                     raise ReadError(
                         f"{path.name}, row {r}, column '{column}': the cell holds a formula ({f}) without a saved "
@@ -214,7 +222,7 @@ def _check_xlsx_container(path: Path) -> None:
                                     "(XLSX files never need them)", rule="xlsx_unsafe_xml")
 
 
-def read_xlsx(path: Path, required_columns: list[str]) -> pd.DataFrame:
+def read_xlsx(path: Path, required_columns: list[str], value_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     _check_xlsx_container(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -237,7 +245,7 @@ def read_xlsx(path: Path, required_columns: list[str]) -> pd.DataFrame:
     for i, r in enumerate(rows[:HEADER_SEARCH_ROWS]):
         names = {(_cell_text(c) or "") for c in r}
         if required <= names:
-            _check_formulas_have_values(path, ws.title, rows, i)
+            _check_formulas_have_values(path, ws.title, rows, i, set(required_columns) | set(value_columns))
             return _frame(list(r), [(j + 1, list(rr)) for j, rr in enumerate(rows) if j > i], path)
     if not any(any(_cell_text(c) for c in r) for r in rows):
         raise ReadError(f"{path.name}: the sheet '{ws.title}' is empty", rule="not_empty")
@@ -252,11 +260,15 @@ def _normalise(df: pd.DataFrame, kind: Kind, convention: str, path: Path) -> lis
     """Numbers and periods to canonical text in place; the cells that are ambiguous are reported
     (file, row, column, rule number_format) and their rows left out of the checks that follow."""
     problems = []
+    numeric = df.attrs.pop("numeric_cells", None)  # not kept: pandas copies attrs on every operation
     for col in kind.number_columns:
         if col not in df.columns:
             continue
         values = df[col].dropna()
-        # whole numbers (most cells) are already canonical: only the rest go through parse_number
+        # whole numbers (most cells) and XLSX number cells are already canonical: only the rest go
+        # through parse_number
+        if numeric is not None and col in numeric.columns:
+            values = values[~numeric.loc[values.index, col].astype(bool)]
         values = values[~values.astype(str).str.fullmatch(INT.pattern)]
         for row, value in values.items():
             try:
@@ -283,7 +295,7 @@ def read_submission(path: Path, kind: Kind = KINDS["indicators"]) -> pd.DataFram
     if ext == ".csv":
         df, convention = read_csv(path, kind.required)
     elif ext == ".xlsx":
-        df, convention = read_xlsx(path, kind.required), "unknown"
+        df, convention = read_xlsx(path, kind.required, kind.number_columns), "unknown"
     else:
         raise ReadError(f"{path.name}: unsupported file type {ext!r}; send .csv or .xlsx", rule="file_type")
     for col in kind.columns:

@@ -149,3 +149,26 @@ def test_an_incomplete_series_names_the_missing_district_and_a_bad_code_is_not_r
     # an unknown district code makes its series look incomplete too: only the cause is reported
     unknown = validate_file(BAD / "unknown_district.csv", catalog, department="BIF", round_key="2009-05")
     assert list(unknown.findings.rule) == ["district_in_code_list"]
+
+
+def test_xlsx_number_cells_are_exact_and_a_formula_in_a_note_may_be_empty(tmp_path, catalog):
+    """A number stored as a number is taken as it is, even with three decimals (17.125 is not
+    'a thousand or a decimal?' there); a note computed by a formula whose result is empty is fine."""
+    import openpyxl
+
+    from tests.fixtures.make_bad_corpus import BASE, HEADER
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Indberetning"
+    ws.append(HEADER)
+    for r in BASE:
+        ws.append([int(c) if c.isdigit() else (c or None) for c in r])
+    for group, total, n, sd in (("IMM", 40003.25, 800, 17.125), ("DAN", 84003.25, 1500, 15.1)):
+        ws.append(["BIF", "2009-05", "SAF-4", "2009-03", "KBH", None, group, "T", total, n, None, sd, '=""'])
+    path = tmp_path / "BIF_2009-05.xlsx"
+    wb.save(path)
+    result = validate_file(path, catalog, department="BIF", round_key="2009-05")
+    assert result.accepted, result.report_text()
+    sds = sorted(result.rows.loc[result.rows.indicator == "SAF-4", "sd"])
+    assert sds == [15.1, 17.125]
