@@ -199,8 +199,9 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             counts = publish(con, warehouse.public_db, warehouse.marts_dir, context.run_id)
-            # only now are the rounds this run froze published (see barometer_vintages)
-            con.execute("UPDATE vintage_freezes SET published = true WHERE run_id = ?", [context.run_id])
+            # only now are the rounds frozen for this publication published (see barometer_vintages);
+            # not by run id: a re-execution from failure publishes what its parent run froze
+            con.execute("UPDATE vintage_freezes SET published = true WHERE NOT published")
         return dg.MaterializeResult(metadata={
             "rows": dg.MetadataValue.int(sum(counts.values())),
             **{f"rows_{k}": dg.MetadataValue.int(v) for k, v in counts.items()},

@@ -84,8 +84,8 @@ RULE_TEXT = {
                                      "and may add a KBH row as a control total)",
     "all_districts_present": "a district-level series gives every one of the 10 districts for each period, group "
                              "and sex (a district without anyone in scope as 0 / 0); this row's cell misses some",
-    "gap_groups_paired": "a series used for a gap gives both groups it compares (e.g. IMM and DAN) for each period, "
-                         "district and sex; the other group's row is missing",
+    "gap_groups_paired": "a series used for a gap gives both groups it compares (e.g. IMM and DAN) for each period "
+                         "and district; the other group has no row",
     "group_used_by_series": "the population group must be one this indicator uses",
     "sex_total_or_split": "a cell is given either as sex T or split into F and M, not both",
     "numerator_present": "numerator is required for this series",
@@ -195,16 +195,24 @@ def _gap_pairs(catalog: Catalog, department: str) -> dict[str, set[tuple[str, st
 
 
 def _gap_groups_paired(df: pd.DataFrame, pairs: dict[str, set[tuple[str, str]]]) -> pd.Series:
-    """False on a row of a gap's group whose compared group is missing in the same period,
-    district, subunit and sex: the gap could not be computed, and the indicator would vanish."""
+    """False on a row of a gap's group whose compared group has no row in the same period and
+    district: the gap could not be computed, and the indicator would vanish. Sexes and subunits
+    are summed by the computation, so they need not match; a district-level series' KBH rows are
+    control totals, not part of the gap."""
     ok = pd.Series(True, index=df.index)
-    keys = ["indicator", "reference_period", "district", "subunit", "sex"]
-    present = set(zip(*(df[c].fillna("") for c in keys + ["group"])))
-    for i, row in zip(df.index, zip(*(df[c].fillna("") for c in keys + ["group"]))):
-        *key, group = row
-        for a, b in pairs.get(row[0], ()):
+    gap = df[df["indicator"].isin([k for k, v in pairs.items() if v])]
+    if gap.empty:
+        return ok
+    with_districts = set(zip(gap.loc[gap["district"] != CITY, "indicator"],
+                             gap.loc[gap["district"] != CITY, "reference_period"]))
+    present = set(zip(gap["indicator"], gap["reference_period"], gap["district"], gap["group"]))
+    for i, ind, period, district, group in zip(gap.index, gap["indicator"], gap["reference_period"],
+                                               gap["district"], gap["group"]):
+        if district == CITY and (ind, period) in with_districts:
+            continue
+        for a, b in pairs[ind]:
             partner = b if group == a else a if group == b else None
-            if partner and (*key, partner) not in present:
+            if partner and (ind, period, district, partner) not in present:
                 ok[i] = False
     return ok
 

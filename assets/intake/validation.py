@@ -42,10 +42,9 @@ class ValidationResult:
         if self.findings.empty:
             return None
         first = self.findings.iloc[0].to_dict()
-        value = first["value"]
-        if value is None or (isinstance(value, float) and pd.isna(value)):
+        if first["row"] is None or pd.isna(first["row"]):
             return first["message"]  # a file-level problem: its message quotes no cell
-        return _message({**first, "value": None}, KINDS[self.kind])
+        return _message({**first, "value": None}, KINDS[self.kind])  # a cell: named, not quoted
 
     def summary(self) -> str:
         if self.accepted:
@@ -98,6 +97,9 @@ RULE_TEXT_EXTRA = {
     "required_column": "a required column is missing",
     "unknown_column": "the column is not part of the template (allowed: see docs/submissions.md)",
     "unique_cell": "the same cell (" + ", ".join(KEY) + ") is given more than once",
+    "formula_without_value": "the cell holds a formula saved without its result: save the file in Excel, or type "
+                             "the value",
+    "row_width": "the row has more cells than the header (a separator inside a number or a text must be quoted)",
     "number_format": "a number that could be read two ways, or not written as a plain number (docs/submissions.md, "
                      "Formats)",
 }
@@ -149,7 +151,9 @@ def _findings(file: str, cases: pd.DataFrame, data: pd.DataFrame, kind: Kind) ->
 def _message(r, kind: Kind) -> str:
     label = LABELS_DA.get(r["column"]) if kind.name == "indicators" else None
     column = f"'{r['column']}'" + (f" ({label})" if label and label != r["column"] else "")
-    where = f"{r['file']}" + (f", row {r['row']}" if pd.notna(r["row"]) else "") + f", column {column}"
+    has_column = r["column"] is not None and not (isinstance(r["column"], float) and pd.isna(r["column"]))
+    where = (f"{r['file']}" + (f", row {r['row']}" if pd.notna(r["row"]) else "")
+             + (f", column {column}" if has_column else ""))
     val = "" if r["value"] is None or (isinstance(r["value"], float) and pd.isna(r["value"])) else f": {r['value']!r}"
     return f"{where}{val} — rule {r['rule']}: {_explain(r['rule'], kind)}"
 

@@ -172,3 +172,17 @@ def test_xlsx_number_cells_are_exact_and_a_formula_in_a_note_may_be_empty(tmp_pa
     assert result.accepted, result.report_text()
     sds = sorted(result.rows.loc[result.rows.indicator == "SAF-4", "sd"])
     assert sds == [15.1, 17.125]
+
+
+def test_a_gap_needs_both_groups_but_not_the_same_sex_split(tmp_path, catalog):
+    from tests.fixtures.make_bad_corpus import BASE, HEADER, to_csv
+
+    saf4 = [["BIF", "2009-05", "SAF-4", "2009-03", "KBH", "", "IMM", "T", "40003.25", "800", "", "17.2", ""],
+            ["BIF", "2009-05", "SAF-4", "2009-03", "KBH", "", "DAN", "F", "42001.5", "750", "", "15.0", ""],
+            ["BIF", "2009-05", "SAF-4", "2009-03", "KBH", "", "DAN", "M", "42001.75", "750", "", "15.2", ""]]
+    path = tmp_path / "BIF_2009-05.csv"
+    path.write_text(to_csv(HEADER, BASE + saf4), encoding="utf-8")
+    assert validate_file(path, catalog, department="BIF", round_key="2009-05").accepted
+    path.write_text(to_csv(HEADER, BASE + saf4[1:]), encoding="utf-8")  # Danes only
+    result = validate_file(path, catalog, department="BIF", round_key="2009-05")
+    assert set(result.findings.rule) == {"gap_groups_paired"}
