@@ -67,6 +67,54 @@ def housing_areas(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
     })
 
 
+GROUP_PRIMARY = "primary: fewer than {d} persons aged 18-64, or 1-{c} persons with (or without) transfer income"
+GROUP_SECONDARY = "secondary: protects another suppressed group from subtraction from 'all'"
+GROUP_ALL = "secondary: too few groups to protect a suppressed one"
+
+
+def publish_decomposition(con, min_count: int, min_denominator: int) -> None:
+    """The published housing_decomposition from housing_decomposition_counts (docs/privacy.md,
+    rule 6): a group with fewer than min_denominator persons aged 18-64 at either date, or 1 to
+    min_count - 1 persons with (or without) transfer income, is withheld; since the groups of a
+    pair of dates add up to 'all', more groups are withheld until the withheld ones hold at least
+    min_denominator persons together and are at least two, else 'all' is withheld too."""
+    df = con.execute("SELECT * FROM housing_decomposition_counts").fetchdf()
+
+    def small(x):
+        return pd.notna(x) and 1 <= x < min_count
+
+    reasons = []
+    for r in df.itertuples():
+        res = [r.residents_from, r.residents_to]
+        tiny = any(pd.isna(x) or x < min_denominator for x in res)
+        few = any(small(t) or small(n - t) for t, n in ((r.transfer_from, r.residents_from),
+                                                        (r.transfer_to, r.residents_to)) if pd.notna(n))
+        reasons.append(GROUP_PRIMARY.format(d=min_denominator, c=min_count - 1) if tiny or few else None)
+    df["suppression_reason"] = reasons
+    groups = df[df["area_type"] != "all"].copy()
+    groups["numerator"] = groups[["residents_from", "residents_to"]].min(axis=1)
+    unprotected = secondary(groups, ("period_from", "period_to"), min_denominator, reason=GROUP_SECONDARY)
+    df.loc[groups.index, "suppression_reason"] = groups["suppression_reason"]
+    for key in unprotected:
+        hit = (df["area_type"] == "all") & (df["period_from"] == key[0]) & (df["period_to"] == key[1])
+        df.loc[hit & df["suppression_reason"].isna(), "suppression_reason"] = GROUP_ALL
+    df["suppression_reason"] = df["suppression_reason"].astype("string")
+    published = df  # noqa: F841 - read by DuckDB
+    con.execute("""
+        CREATE OR REPLACE TABLE housing_decomposition AS
+        SELECT period_from, period_to, area_type, areas,
+               CASE WHEN NOT hide THEN CAST(dwellings_emptied AS BIGINT) END AS dwellings_emptied,
+               CASE WHEN NOT hide THEN CAST(net_moving AS BIGINT) END AS net_moving,
+               CASE WHEN NOT hide THEN CAST(not_emptied AS BIGINT) END AS not_emptied,
+               CASE WHEN NOT hide THEN CAST(total_change AS BIGINT) END AS total_change,
+               CASE WHEN NOT hide THEN round(share_from, 1) END AS share_from,
+               CASE WHEN NOT hide THEN round(share_to, 1) END AS share_to,
+               CASE WHEN NOT hide THEN round(share_to - share_from, 1) END AS share_change_pp,
+               hide AS suppressed, CAST(suppression_reason AS VARCHAR) AS suppression_reason
+        FROM (SELECT *, suppression_reason IS NOT NULL AS hide FROM published)
+        ORDER BY period_from, period_to, type_order""")
+
+
 # Copenhagen types whose pooled share housing_summary publishes (the margins that need protecting)
 POOLED_TYPES = {"vulnerable": "share_outside_vulnerable", "high_risk": "share_outside_high_risk"}
 AREA_SECONDARY = "secondary: protects another suppressed area from subtraction from its type's pooled share"
@@ -85,9 +133,12 @@ def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
     at least two are and together they hold at least min_count persons (secondary); where that is
     impossible the pooled share itself is withheld. The decision is the same under every rule
     set's row of an area and month, since the counts are."""
+    # one cell per area and month (the counts are the same under every rule set), typed by the rule
+    # in force; a month no rule set covers is still protected, it only has no pooled share
     classes = con.execute(
-        "SELECT area_id, reference_period, area_type, outside_labour_market AS numerator, "
-        "residents_18_64 AS denominator FROM housing_area_classes WHERE rule_in_force").fetchdf()
+        "SELECT area_id, reference_period, any_value(area_type) FILTER (WHERE rule_in_force) AS area_type, "
+        "any_value(outside_labour_market) AS numerator, any_value(residents_18_64) AS denominator "
+        "FROM housing_area_classes GROUP BY area_id, reference_period").fetchdf()
     classes = classes.assign(counts_persons=True, has_denominator=True, is_share=True)
     classes["suppression_reason"] = [primary_reason(r, min_count, min_denominator) for r in classes.itertuples()]
     pooled = classes["area_type"].isin(list(POOLED_TYPES))
@@ -117,11 +168,22 @@ def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
         CREATE OR REPLACE TABLE housing_summary AS
         SELECT s.* REPLACE (
                    CASE WHEN wv.area_type IS NULL THEN s.share_outside_vulnerable END AS share_outside_vulnerable,
-                   CASE WHEN wh.area_type IS NULL THEN s.share_outside_high_risk END AS share_outside_high_risk),
+                   CASE WHEN wh.area_type IS NULL THEN s.share_outside_high_risk END AS share_outside_high_risk,
+                   -- areas whose type is withheld are counted apart, or subtraction would give it back
+                   coalesce(t.high_risk, 0) AS high_risk_areas, coalesce(t.risk, 0) AS risk_areas,
+                   coalesce(t.neutral, 0) AS neutral_areas),
+               coalesce(t.withheld, 0) AS type_withheld_areas,
                CASE WHEN wv.area_type IS NOT NULL OR wh.area_type IS NOT NULL
                     THEN 'pooled share withheld: too few areas of the type to protect a small one' END
                    AS suppression_reason
         FROM housing_summary_counts s
+        LEFT JOIN (SELECT reference_period,
+                          count(*) FILTER (WHERE area_type = 'high_risk') AS high_risk,
+                          count(*) FILTER (WHERE area_type = 'risk') AS risk,
+                          count(*) FILTER (WHERE area_type = 'neutral') AS neutral,
+                          count(*) FILTER (WHERE area_type IS NULL) AS withheld
+                   FROM housing_areas WHERE rule_in_force GROUP BY reference_period) t
+          ON t.reference_period = s.reference_period
         LEFT JOIN withheld wv ON wv.reference_period = s.reference_period AND wv.area_type = 'vulnerable'
         LEFT JOIN withheld wh ON wh.reference_period = s.reference_period AND wh.area_type = 'high_risk'
         ORDER BY s.reference_period""")
@@ -136,7 +198,8 @@ def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
 def housing_decomposition(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     disclosure = warehouse.disclosure_rules()
     with warehouse.connect() as con:
-        execute_script(con, sql("housing_decomposition.sql"), {"min_denominator": disclosure.min_denominator})
+        execute_script(con, sql("housing_decomposition.sql"))
+        publish_decomposition(con, disclosure.min_count, disclosure.min_denominator)
         table = con.execute("SELECT * FROM housing_decomposition").fetchdf()
     return dg.MaterializeResult(metadata={
         "rows": dg.MetadataValue.int(len(table)),

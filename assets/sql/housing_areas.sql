@@ -60,12 +60,18 @@ typed AS (
                       ORDER BY t.min_share DESC LIMIT 1) END AS area_type
     FROM judged j
 ),
+baseline AS (  -- the first month with a full delivery: at least half the median number of areas
+               -- per month (one stray early row must not make every area "first reported" later)
+    WITH per_month AS (SELECT reference_date, count(*) AS n FROM typed WHERE rule_in_force GROUP BY 1)
+    SELECT min(reference_date) AS baseline FROM per_month
+    WHERE n >= 0.5 * (SELECT median(n) FROM per_month)
+),
 history AS (  -- the in-force classification at the area's previous date, and that date's counts
               -- judged under the rule set in force now
     SELECT cur.*,
            lag(cur.on_ministry_list) OVER w AS previously_listed,
            lag(cur.reference_period) OVER w AS previous_period,
-           cur.reference_date > (SELECT min(reference_date) FROM typed) AND lag(cur.area_id) OVER w IS NULL
+           cur.reference_date > (SELECT baseline FROM baseline) AND lag(cur.area_id) OVER w IS NULL
                AS first_reported_later
     FROM typed cur
     WHERE cur.rule_in_force

@@ -1,7 +1,9 @@
 -- The change in persons 18-64 on transfer income between two dates by area type (the type at the
 -- first date, vulnerable areas split by area_group), split into net moving (dwellings whose
--- residents all moved) and the change in dwellings not emptied. docs/housing.md.
-CREATE OR REPLACE TABLE housing_decomposition AS
+-- residents all moved) and the change in dwellings not emptied. docs/housing.md. Internal, with the
+-- counts; the published housing_decomposition is made from it after disclosure control
+-- (assets/housing.py: publish_decomposition).
+CREATE OR REPLACE TABLE housing_decomposition_counts AS
 WITH d AS (
     SELECT r.* FROM dwelling_rows r
     JOIN submission_winners w
@@ -36,34 +38,4 @@ agg AS (
     FROM typed
     GROUP BY GROUPING SETS ((period_from, period_to, area_type_group), (period_from, period_to))
 )
--- disclosure (docs/privacy.md, rule 6): a group with fewer than $min_denominator persons aged 18-64 at
--- either date publishes none of its figures
-SELECT period_from, period_to, area_type, areas,
-       CASE WHEN NOT small THEN CAST(dwellings_emptied AS BIGINT) END AS dwellings_emptied,
-       CASE WHEN NOT small THEN CAST(net_moving AS BIGINT) END AS net_moving,
-       CASE WHEN NOT small THEN CAST(not_emptied AS BIGINT) END AS not_emptied,
-       CASE WHEN NOT small THEN CAST(total_change AS BIGINT) END AS total_change,
-       CASE WHEN NOT small THEN round(share_from, 1) END AS share_from,
-       CASE WHEN NOT small THEN round(share_to, 1) END AS share_to,
-       CASE WHEN NOT small THEN round(share_to - share_from, 1) END AS share_change_pp,
-       small AS suppressed,
-       CASE WHEN primary_small THEN 'primary: fewer than ' || $min_denominator || ' persons aged 18-64 in the group'
-            WHEN small THEN 'secondary: protects another suppressed group from subtraction from all' END
-           AS suppression_reason
-FROM (
-    -- secondary: the groups add up to 'all', so a lone small group gets the smallest other group
-    -- as a partner (its figures could otherwise be had by subtraction)
-    SELECT *, primary_small OR (area_type <> 'all' AND n_small = 1 AND NOT primary_small
-                                AND partner_rank = 1) AS small
-    FROM (
-        SELECT *,
-               count(*) FILTER (WHERE primary_small AND area_type <> 'all')
-                   OVER (PARTITION BY period_from, period_to) AS n_small,
-               row_number() OVER (PARTITION BY period_from, period_to, primary_small OR area_type = 'all'
-                                  ORDER BY residents_from, area_type) AS partner_rank
-        FROM (SELECT *, coalesce(residents_from, 0) < $min_denominator
-                        OR coalesce(residents_to, 0) < $min_denominator AS primary_small
-              FROM agg)
-    )
-)
-ORDER BY period_from, period_to, type_order;
+SELECT * FROM agg ORDER BY period_from, period_to, type_order;
