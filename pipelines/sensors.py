@@ -43,10 +43,13 @@ def new_file_in_raw(context: dg.SensorEvaluationContext):
     waiting = set()
     for round_key in changed:
         if round_key not in valid:
-            # e.g. a file delivered in April for the May round, whose partition opens on 1 May: not
-            # consumed, so it is requested as soon as the round exists
-            context.log.warning(f"raw/{round_key}/ is not a round the barometer knows (yet); waiting")
-            waiting.add(round_key)
+            if valid and round_key > max(valid):
+                # e.g. a file delivered in April for the May round, whose partition opens on 1 May:
+                # not consumed, so it is requested as soon as the round exists
+                context.log.info(f"raw/{round_key}/: the round is not open yet; waiting")
+                waiting.add(round_key)
+            else:  # before the first round, or not a May/November round: never one, said once
+                context.log.warning(f"raw/{round_key}/ is not a round the barometer knows; skipped")
             continue
         files = sorted(p for p in now if p.startswith(round_key + "/") and seen.get(p) != now[p])
         yield dg.RunRequest(

@@ -160,13 +160,15 @@ def read_csv(path: Path, required: list[str]) -> tuple[pd.DataFrame, str]:
     return _frame(header, records[header_at + 1 :], path, text_cells=True), convention
 
 
+FORMULA_TAG = re.compile(rb"<(\w+:)?f[ >/]")
+
+
 def _has_formulas(path: Path) -> bool:
     """Whether any worksheet stores a formula (<f>): cheap, on the raw XML, before a second read."""
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                data = zf.read(info)
-                if b"<f>" in data or b"<f " in data:
+                if FORMULA_TAG.search(zf.read(info)):  # <f>, <f t="shared" ...>, <x:f> (OpenXML SDK)
                     return True
     return False
 
