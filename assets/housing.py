@@ -102,15 +102,16 @@ def publish_decomposition(con, min_count: int, min_denominator: int) -> None:
     published = df  # noqa: F841 - read by DuckDB
     con.execute("""
         CREATE OR REPLACE TABLE housing_decomposition AS
-        SELECT period_from, period_to, area_type, areas,
+        SELECT CAST(period_from AS VARCHAR) AS period_from, CAST(period_to AS VARCHAR) AS period_to,
+               CAST(area_type AS VARCHAR) AS area_type, CAST(areas AS BIGINT) AS areas,
                CASE WHEN NOT hide THEN CAST(dwellings_emptied AS BIGINT) END AS dwellings_emptied,
                CASE WHEN NOT hide THEN CAST(net_moving AS BIGINT) END AS net_moving,
                CASE WHEN NOT hide THEN CAST(not_emptied AS BIGINT) END AS not_emptied,
                CASE WHEN NOT hide THEN CAST(total_change AS BIGINT) END AS total_change,
-               CASE WHEN NOT hide THEN round(share_from, 1) END AS share_from,
-               CASE WHEN NOT hide THEN round(share_to, 1) END AS share_to,
-               CASE WHEN NOT hide THEN round(share_to - share_from, 1) END AS share_change_pp,
-               hide AS suppressed, CAST(suppression_reason AS VARCHAR) AS suppression_reason
+               CASE WHEN NOT hide THEN round(CAST(share_from AS DOUBLE), 1) END AS share_from,
+               CASE WHEN NOT hide THEN round(CAST(share_to AS DOUBLE), 1) END AS share_to,
+               CASE WHEN NOT hide THEN round(CAST(share_to - share_from AS DOUBLE), 1) END AS share_change_pp,
+               CAST(hide AS BOOLEAN) AS suppressed, CAST(suppression_reason AS VARCHAR) AS suppression_reason
         FROM (SELECT *, suppression_reason IS NOT NULL AS hide FROM published)
         ORDER BY period_from, period_to, type_order""")
 

@@ -39,7 +39,15 @@ def publish(con: duckdb.DuckDBPyConnection, public_db: Path, marts_dir: Path, ru
     counts: dict[str, int] = {}
     con.execute(f"ATTACH '{tmp_db}' AS pub")
     try:
+        # A column that is NULL in every row (a first round has no series break; no housing file
+        # yet) comes out of pandas untyped: publish it with the type the same column has in
+        # another mart, else VARCHAR, so the BI contract's types never depend on the data.
+        types = {name: con.execute(f"DESCRIBE main.{name}").fetchall() for name in PUBLIC_MARTS}
+        known = {col: typ for cols in types.values() for col, typ, *_ in cols if typ != '"NULL"'}
         for name in PUBLIC_MARTS:
+            select = ", ".join(f'CAST("{col}" AS {known.get(col, "VARCHAR")}) AS "{col}"' if typ == '"NULL"'
+                               else f'"{col}"' for col, typ, *_ in types[name])
+            con.execute(f"CREATE OR REPLACE TABLE main.{name} AS SELECT {select} FROM main.{name}")
             con.execute(f"CREATE TABLE pub.{name} AS SELECT * FROM main.{name}")
             counts[name] = con.execute(f"SELECT count(*) FROM pub.{name}").fetchone()[0]
             con.execute(f"COPY main.{name} TO '{new_marts / (name + '.parquet')}' (FORMAT parquet)")

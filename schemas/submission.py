@@ -85,7 +85,8 @@ RULE_TEXT = {
     "all_districts_present": "a district-level series gives every one of the 10 districts for each period, group "
                              "and sex (a district without anyone in scope as 0 / 0); this row's cell misses some",
     "gap_groups_paired": "a series used for a gap gives both groups it compares (e.g. IMM and DAN) for each period "
-                         "and district; the other group has no row",
+                         "and district, covering the same persons (both sexes, as T or F + M, or the same one sex); "
+                         "the other group is missing or covers others",
     "group_used_by_series": "the population group must be one this indicator uses",
     "sex_total_or_split": "a cell is given either as sex T or split into F and M, not both",
     "numerator_present": "numerator is required for this series",
@@ -196,23 +197,29 @@ def _gap_pairs(catalog: Catalog, department: str) -> dict[str, set[tuple[str, st
 
 def _gap_groups_paired(df: pd.DataFrame, pairs: dict[str, set[tuple[str, str]]]) -> pd.Series:
     """False on a row of a gap's group whose compared group has no row in the same period and
-    district: the gap could not be computed, and the indicator would vanish. Sexes and subunits
-    are summed by the computation, so they need not match; a district-level series' KBH rows are
-    control totals, not part of the gap."""
+    district, or covers other persons: both groups must cover both sexes (T, or F and M: they
+    are summed) or the same one sex, else the gap would compare, say, immigrant women with all
+    Danes. Subunits are summed too; a district-level series' KBH rows are control totals."""
     ok = pd.Series(True, index=df.index)
     gap = df[df["indicator"].isin([k for k, v in pairs.items() if v])]
     if gap.empty:
         return ok
     with_districts = set(zip(gap.loc[gap["district"] != CITY, "indicator"],
                              gap.loc[gap["district"] != CITY, "reference_period"]))
-    present = set(zip(gap["indicator"], gap["reference_period"], gap["district"], gap["group"]))
+    keys = ["indicator", "reference_period", "district", "group"]
+    sexes = gap.groupby(keys)["sex"].agg(lambda x: frozenset(x))
+
+    def cover(sx: frozenset) -> str:
+        return "both" if "T" in sx or {"F", "M"} <= sx else "".join(sorted(sx))
+
+    covered = {k: cover(v) for k, v in sexes.items()}
     for i, ind, period, district, group in zip(gap.index, gap["indicator"], gap["reference_period"],
                                                gap["district"], gap["group"]):
         if district == CITY and (ind, period) in with_districts:
             continue
         for a, b in pairs[ind]:
             partner = b if group == a else a if group == b else None
-            if partner and (ind, period, district, partner) not in present:
+            if partner and covered.get((ind, period, district, partner)) != covered[(ind, period, district, group)]:
                 ok[i] = False
     return ok
 

@@ -221,3 +221,40 @@ def test_decomposition_two_small_groups_are_not_enough_to_protect_each_other(tmp
     assert groups.suppressed.all() and groups.total_change.isna().all()
     assert (groups.suppression_reason.str.startswith("secondary")).sum() == 1
     assert not d.loc["all", "suppressed"]
+
+
+def test_a_withheld_type_stays_withheld_in_the_decomposition(tmp_path):
+    """An area of 15 aged 18-64 (its type withheld in housing_areas) is grouped as unclassified in
+    the decomposition too, so the groups' area counts do not give its type back."""
+    raw = copy_raw(tmp_path / "raw", ["2007-05", "2008-05", "2008-11", "2009-05"])
+    with open(raw / "2009-05" / "TMF_2009-05_areas.csv", "a", encoding="utf-8") as f:
+        f.write("TMF,2009-05,XSMALL,X small,,VAL,,2006-12,30,15,8,10,,\n")
+    with open(raw / "2009-05" / "TMF_2009-05_dwellings.csv", "a", encoding="utf-8") as f:
+        f.write("TMF,2009-05,XSMALL,2006-12,2008-12,kept,10,8,7,15,15\n")
+    run = run_barometer(raw, tmp_path / "wh")
+    with run.internal() as con:
+        internal_type = con.execute("SELECT area_type FROM housing_area_classes WHERE area_id = 'XSMALL' "
+                                    "AND rule_in_force").fetchone()[0]
+    with run.public() as con:
+        published_type = con.execute("SELECT area_type FROM housing_areas WHERE area_id = 'XSMALL' "
+                                     "AND rule_in_force").fetchone()[0]
+        groups = dict(con.execute("SELECT area_type, areas FROM housing_decomposition "
+                                  "WHERE period_from = '2006-12' AND period_to = '2008-12'").fetchall())
+        summary = con.execute("SELECT high_risk_areas, type_withheld_areas FROM housing_summary "
+                              "WHERE reference_period = '2006-12'").fetchone()
+    assert internal_type == "high_risk" and published_type is None
+    assert groups["high-risk"] == summary[0]  # XSMALL not among them
+    assert summary[1] == 1
+
+
+def test_no_housing_files_gives_empty_marts_with_their_types(tmp_path):
+    run = run_barometer(copy_raw(tmp_path / "raw", ["2006-11"]), tmp_path / "wh")
+    with run.public() as con:
+        types = dict((r[0], r[1]) for r in con.execute("DESCRIBE housing_decomposition").fetchall())
+        n = con.execute("SELECT count(*) FROM housing_decomposition").fetchone()[0]
+    assert n == 0 and types["period_from"] == "VARCHAR" and types["area_type"] == "VARCHAR"
+    # no published column is untyped, though a first round has no break, no caveat, no housing area
+    with run.public() as con:
+        untyped = [(t, c) for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+                   for c, typ, *_ in con.execute(f"DESCRIBE {t}").fetchall() if "NULL" in typ]
+    assert untyped == []

@@ -37,6 +37,8 @@ def parse_number(text: str, convention: str) -> str:
     CSV), 'point' (','-separated CSV) or 'unknown' (XLSX text cells). Text that is not a number is
     returned unchanged, for the schema to report; an ambiguous number raises Ambiguous."""
     t = text.strip().replace("\u00a0", " ")
+    if not t.isascii():  # other digits (e.g. Arabic-Indic) that Python would read as a number
+        return _refuse_if_numeric(t)
     if INT.fullmatch(t):
         return t
     if SPACE_GROUPED.fullmatch(t):
@@ -66,14 +68,21 @@ def parse_number(text: str, convention: str) -> str:
             return t.replace(".", "").replace(",", ".")
         if COMMA_GROUPED.fullmatch(t) and "." in t:
             return t.replace(",", "")
-    if NOT_PLAIN.fullmatch(t):
-        raise Ambiguous(f"{t!r} is not written as a plain number: scientific notation, infinity and NaN are not "
-                        "accepted; write the number in full, or leave the cell empty")
-    return t
+    return _refuse_if_numeric(t)
 
 
-# what Python or pandas would read as a number, but a department's sheet never means as one
-NOT_PLAIN = re.compile(r"[+-]?((\d[\d.,_]*|[.,]\d[\d_]*)[eE][+-]?\d+|inf(inity)?|nan|\d+(_\d+)+)", re.IGNORECASE)
+def _refuse_if_numeric(t: str) -> str:
+    """Text no rule above reads: if Python or pandas would still read it as a number (1e3, inf,
+    NaN, 1_000, other digits), refuse it; anything else goes on unchanged for the schema to report
+    (e.g. 'mange': is_a_number)."""
+    try:
+        float(t)
+    except ValueError:
+        return t
+    raise Ambiguous(f"{t!r} is not written as a plain number: scientific notation, infinity, NaN, underscores "
+                    "and other digits are not accepted; write the number in full, or leave the cell empty")
+
+
 
 
 DATE_PREFIX = re.compile(r"(\d{4})-(\d{2})-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?")

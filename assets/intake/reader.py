@@ -173,8 +173,10 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def _check_formulas_have_values(path: Path, title: str, rows: list[tuple], header_at: int,
-                                columns: set[str]) -> None:
+FREE_TEXT_COLUMNS = {"note"}  # the only cells where an empty formula result is harmless
+
+
+def _check_formulas_have_values(path: Path, title: str, rows: list[tuple], header_at: int) -> None:
     """Excel saves each formula with its result; a file written by another tool may not. A formula
     cell without a saved result reads as empty, so refuse it by name instead of calling it missing."""
     if not _has_formulas(path):
@@ -189,8 +191,8 @@ def _check_formulas_have_values(path: Path, title: str, rows: list[tuple], heade
                 if isinstance(f, str) and f.startswith("=") and (c >= len(values) or values[c] is None):
                     header = rows[header_at] if header_at < len(rows) else ()
                     name = _cell_text(header[c]) if c < len(header) else None
-                    if name not in columns:
-                        continue  # e.g. a note computed as "" (Excel saves an empty text result)
+                    if name in FREE_TEXT_COLUMNS:
+                        continue  # a note computed as "" (Excel saves an empty text result)
                     column = name or get_column_letter(c + 1)
                     raise ReadError(
                         f"{path.name}, row {r}, column '{column}': the cell holds a formula ({f}) without a saved "
@@ -224,7 +226,7 @@ def _check_xlsx_container(path: Path) -> None:
                                     "(XLSX files never need them)", rule="xlsx_unsafe_xml")
 
 
-def read_xlsx(path: Path, required_columns: list[str], value_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+def read_xlsx(path: Path, required_columns: list[str]) -> pd.DataFrame:
     _check_xlsx_container(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -247,7 +249,7 @@ def read_xlsx(path: Path, required_columns: list[str], value_columns: tuple[str,
     for i, r in enumerate(rows[:HEADER_SEARCH_ROWS]):
         names = {(_cell_text(c) or "") for c in r}
         if required <= names:
-            _check_formulas_have_values(path, ws.title, rows, i, set(required_columns) | set(value_columns))
+            _check_formulas_have_values(path, ws.title, rows, i)
             return _frame(list(r), [(j + 1, list(rr)) for j, rr in enumerate(rows) if j > i], path)
     if not any(any(_cell_text(c) for c in r) for r in rows):
         raise ReadError(f"{path.name}: the sheet '{ws.title}' is empty", rule="not_empty")
@@ -271,7 +273,7 @@ def _normalise(df: pd.DataFrame, kind: Kind, convention: str, path: Path) -> lis
         # through parse_number
         if numeric is not None and col in numeric.columns:
             values = values[~numeric.loc[values.index, col].astype(bool)]
-        values = values[~values.astype(str).str.fullmatch(INT.pattern)]
+        values = values[~values.astype(str).str.fullmatch(INT.pattern, flags=re.ASCII)]
         for row, value in values.items():
             try:
                 df.at[row, col] = parse_number(value, convention)
@@ -297,7 +299,7 @@ def read_submission(path: Path, kind: Kind = KINDS["indicators"]) -> pd.DataFram
     if ext == ".csv":
         df, convention = read_csv(path, kind.required)
     elif ext == ".xlsx":
-        df, convention = read_xlsx(path, kind.required, kind.number_columns), "unknown"
+        df, convention = read_xlsx(path, kind.required), "unknown"
     else:
         raise ReadError(f"{path.name}: unsupported file type {ext!r}; send .csv or .xlsx", rule="file_type")
     for col in kind.columns:

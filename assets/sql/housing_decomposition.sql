@@ -19,7 +19,9 @@ typed AS (
                 WHEN a.area_type = 'vulnerable' THEN 2 WHEN a.area_type = 'high_risk' THEN 3
                 WHEN a.area_type = 'risk' THEN 4 WHEN a.area_type = 'neutral' THEN 5 ELSE 6 END AS type_order
     FROM d
-    LEFT JOIN housing_area_classes a
+    -- the published classification: an area whose type is withheld (docs/privacy.md) counts as
+    -- unclassified here too, or the groups' area counts would give its type back
+    LEFT JOIN housing_areas a
       ON a.area_id = d.area_id AND a.reference_period = d.period_from AND a.rule_in_force
 ),
 agg AS (

@@ -186,3 +186,23 @@ def test_a_gap_needs_both_groups_but_not_the_same_sex_split(tmp_path, catalog):
     path.write_text(to_csv(HEADER, BASE + saf4[1:]), encoding="utf-8")  # Danes only
     result = validate_file(path, catalog, department="BIF", round_key="2009-05")
     assert set(result.findings.rule) == {"gap_groups_paired"}
+
+
+def test_a_gap_compares_the_same_persons(tmp_path, catalog):
+    from tests.fixtures.make_bad_corpus import BASE, HEADER, to_csv
+
+    women_vs_all = [["BIF", "2009-05", "SAF-4", "2009-03", "KBH", "", "IMM", "F", "20001.5", "400", "", "17.2", ""],
+                    ["BIF", "2009-05", "SAF-4", "2009-03", "KBH", "", "DAN", "T", "84003.25", "1500", "", "15.1", ""]]
+    path = tmp_path / "BIF_2009-05.csv"
+    path.write_text(to_csv(HEADER, BASE + women_vs_all), encoding="utf-8")
+    result = validate_file(path, catalog, department="BIF", round_key="2009-05")
+    assert set(result.findings.rule) == {"gap_groups_paired"}
+
+
+@pytest.mark.parametrize("text", ["1_7.2", "\u0661\u0667", ".5e3", "+.5E3", "1e3", "inf", "NaN"])
+def test_numbers_python_reads_but_a_sheet_never_means_are_refused(text):
+    from assets.intake.formats import Ambiguous, parse_number
+
+    for convention in ("comma", "point", "unknown"):
+        with pytest.raises(Ambiguous):
+            parse_number(text, convention)
