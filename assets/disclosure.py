@@ -35,12 +35,17 @@ def primary_reason(r, min_count: int, min_denominator: int) -> str | None:
     return PRIMARY_SMALL_COUNT.format(n=min_count) if small(num) else None
 
 
+def primary(cells: pd.DataFrame, min_count: int, min_denominator: int) -> list[str | None]:
+    """The primary reason of every cell (None where it may be published on its own)."""
+    return [primary_reason(r, min_count, min_denominator) for r in cells.itertuples()]
+
+
 def suppress(cells: pd.DataFrame, min_count: int, min_denominator: int,
              group: tuple[str, ...] = ("indicator", "reference_period")) -> pd.DataFrame:
     """Add `suppressed` and `suppression_reason` to district cells (one row per district, the city
     excluded), with columns numerator, denominator, counts_persons, has_denominator, is_share."""
     out = cells.copy()
-    out["suppression_reason"] = [primary_reason(r, min_count, min_denominator) for r in out.itertuples()]
+    out["suppression_reason"] = primary(out, min_count, min_denominator)
     secondary(out, group, min_count)
     out["suppressed"] = out["suppression_reason"].notna()
     return out

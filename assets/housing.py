@@ -6,7 +6,7 @@ import dagster as dg
 import numpy as np
 import pandas as pd
 
-from assets.disclosure import primary_reason, secondary, suppress
+from assets.disclosure import primary, secondary, suppress
 from assets.indicators import area_asset_key
 from assets.intake.assets import intake_result
 from assets.intake.staging import FileOutcome, ingest_department_round
@@ -80,17 +80,14 @@ def publish_decomposition(con, min_count: int, min_denominator: int) -> None:
     min_denominator persons together and are at least two, else 'all' is withheld too."""
     df = con.execute("SELECT * FROM housing_decomposition_counts").fetchdf()
 
-    def small(x):
-        return pd.notna(x) and 1 <= x < min_count
+    def small(x: pd.Series) -> pd.Series:
+        return x.between(1, min_count - 1)  # NaN: False
 
-    reasons = []
-    for r in df.itertuples():
-        res = [r.residents_from, r.residents_to]
-        tiny = any(pd.isna(x) or x < min_denominator for x in res)
-        few = any(small(t) or small(n - t) for t, n in ((r.transfer_from, r.residents_from),
-                                                        (r.transfer_to, r.residents_to)) if pd.notna(n))
-        reasons.append(GROUP_PRIMARY.format(d=min_denominator, c=min_count - 1) if tiny or few else None)
-    df["suppression_reason"] = reasons
+    tiny = (df[["residents_from", "residents_to"]].isna().any(axis=1)
+            | (df[["residents_from", "residents_to"]] < min_denominator).any(axis=1))
+    few = (small(df["transfer_from"]) | small(df["residents_from"] - df["transfer_from"])
+           | small(df["transfer_to"]) | small(df["residents_to"] - df["transfer_to"]))
+    df["suppression_reason"] = np.where(tiny | few, GROUP_PRIMARY.format(d=min_denominator, c=min_count - 1), None)
     groups = df[df["area_type"] != "all"].copy()
     groups["numerator"] = groups[["residents_from", "residents_to"]].min(axis=1)
     unprotected = secondary(groups, ("period_from", "period_to"), min_denominator, reason=GROUP_SECONDARY)
@@ -141,7 +138,7 @@ def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
         "any_value(outside_labour_market) AS numerator, any_value(residents_18_64) AS denominator "
         "FROM housing_area_classes GROUP BY area_id, reference_period").fetchdf()
     classes = classes.assign(counts_persons=True, has_denominator=True, is_share=True)
-    classes["suppression_reason"] = [primary_reason(r, min_count, min_denominator) for r in classes.itertuples()]
+    classes["suppression_reason"] = primary(classes, min_count, min_denominator)
     pooled = classes["area_type"].isin(list(POOLED_TYPES))
     margins = classes[pooled].copy()
     unprotected = secondary(margins, ("reference_period", "area_type"), min_count, reason=AREA_SECONDARY)

@@ -47,10 +47,9 @@ def publish(con: duckdb.DuckDBPyConnection, public_db: Path, marts_dir: Path, ru
         for name in PUBLIC_MARTS:
             select = ", ".join(f'CAST("{col}" AS {known.get(col, "VARCHAR")}) AS "{col}"' if typ == '"NULL"'
                                else f'"{col}"' for col, typ, *_ in types[name])
-            con.execute(f"CREATE OR REPLACE TABLE main.{name} AS SELECT {select} FROM main.{name}")
-            con.execute(f"CREATE TABLE pub.{name} AS SELECT * FROM main.{name}")
+            con.execute(f"CREATE TABLE pub.{name} AS SELECT {select} FROM main.{name}")
             counts[name] = con.execute(f"SELECT count(*) FROM pub.{name}").fetchone()[0]
-            con.execute(f"COPY main.{name} TO '{new_marts / (name + '.parquet')}' (FORMAT parquet)")
+            con.execute(f"COPY pub.{name} TO '{new_marts / (name + '.parquet')}' (FORMAT parquet)")
         for public, internal in PUBLIC_REFERENCE.items():
             con.execute(f"CREATE TABLE pub.{public} AS SELECT * FROM main.{internal}")
         con.execute("CHECKPOINT pub")

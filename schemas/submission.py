@@ -201,26 +201,22 @@ def _gap_groups_paired(df: pd.DataFrame, pairs: dict[str, set[tuple[str, str]]])
     are summed) or the same one sex, else the gap would compare, say, immigrant women with all
     Danes. Subunits are summed too; a district-level series' KBH rows are control totals."""
     ok = pd.Series(True, index=df.index)
-    gap = df[df["indicator"].isin([k for k, v in pairs.items() if v])]
+    partners = pd.DataFrame([(ind, g, p) for ind, ps in pairs.items() for a, b in ps for g, p in ((a, b), (b, a))],
+                            columns=["indicator", "group", "partner"])
+    gap = df[df["indicator"].isin(partners["indicator"])]
     if gap.empty:
         return ok
-    with_districts = set(zip(gap.loc[gap["district"] != CITY, "indicator"],
-                             gap.loc[gap["district"] != CITY, "reference_period"]))
-    keys = ["indicator", "reference_period", "district", "group"]
-    sexes = gap.groupby(keys)["sex"].agg(lambda x: frozenset(x))
-
-    def cover(sx: frozenset) -> str:
-        return "both" if "T" in sx or {"F", "M"} <= sx else "".join(sorted(sx))
-
-    covered = {k: cover(v) for k, v in sexes.items()}
-    for i, ind, period, district, group in zip(gap.index, gap["indicator"], gap["reference_period"],
-                                               gap["district"], gap["group"]):
-        if district == CITY and (ind, period) in with_districts:
-            continue
-        for a, b in pairs[ind]:
-            partner = b if group == a else a if group == b else None
-            if partner and covered.get((ind, period, district, partner)) != covered[(ind, period, district, group)]:
-                ok[i] = False
+    keys = ["indicator", "reference_period", "district"]
+    # a KBH row beside the districts of the same series and period is a control total
+    has_districts = gap["district"].ne(CITY).groupby([gap[k] for k in keys[:2]]).transform("any")
+    gap = gap[gap["district"].ne(CITY) | ~has_districts]
+    sexes = gap.groupby(keys + ["group"])["sex"].agg(frozenset)
+    cover = sexes.map(lambda sx: "both" if "T" in sx or {"F", "M"} <= sx else "".join(sorted(sx))).rename("cover")
+    rows = gap.reset_index(names="_row").merge(partners, on=["indicator", "group"])
+    rows = rows.merge(cover.reset_index(), on=keys + ["group"])
+    rows = rows.merge(cover.rename("partner_cover").reset_index().rename(columns={"group": "partner"}),
+                      on=keys + ["partner"], how="left")
+    ok[rows.loc[rows["cover"] != rows["partner_cover"], "_row"].unique()] = False
     return ok
 
 

@@ -160,17 +160,7 @@ def read_csv(path: Path, required: list[str]) -> tuple[pd.DataFrame, str]:
     return _frame(header, records[header_at + 1 :], path, text_cells=True), convention
 
 
-FORMULA_TAG = re.compile(rb"<(\w+:)?f[ >/]")
-
-
-def _has_formulas(path: Path) -> bool:
-    """Whether any worksheet stores a formula (<f>): cheap, on the raw XML, before a second read."""
-    with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                if FORMULA_TAG.search(zf.read(info)):  # <f>, <f t="shared" ...>, <x:f> (OpenXML SDK)
-                    return True
-    return False
+FORMULA_TAG = re.compile(rb"<(\w+:)?f[ >/]")  # <f>, <f t="shared" .../>, <x:f> (OpenXML SDK)
 
 
 FREE_TEXT_COLUMNS = {"note"}  # the only cells where an empty formula result is harmless
@@ -179,9 +169,8 @@ FREE_TEXT_COLUMNS = {"note"}  # the only cells where an empty formula result is 
 def _check_formulas_have_values(path: Path, title: str, rows: list[tuple], header_at: int) -> None:
     """Excel saves each formula with its result; a file written by another tool may not. A formula
     cell without a saved result reads as empty, so refuse it by name instead of calling it missing."""
-    if not _has_formulas(path):
-        return
     wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    header = rows[header_at] if header_at < len(rows) else ()
     try:
         ws = wb[title]
         ws.reset_dimensions()
@@ -189,7 +178,6 @@ def _check_formulas_have_values(path: Path, title: str, rows: list[tuple], heade
             values = rows[r - 1] if r <= len(rows) else ()
             for c, f in enumerate(formulas):
                 if isinstance(f, str) and f.startswith("=") and (c >= len(values) or values[c] is None):
-                    header = rows[header_at] if header_at < len(rows) else ()
                     name = _cell_text(header[c]) if c < len(header) else None
                     if name in FREE_TEXT_COLUMNS:
                         continue  # a note computed as "" (Excel saves an empty text result)
@@ -202,9 +190,10 @@ def _check_formulas_have_values(path: Path, title: str, rows: list[tuple], heade
         wb.close()
 
 
-def _check_xlsx_container(path: Path) -> None:
+def _check_xlsx_container(path: Path) -> bool:
     """Refuse workbooks that would explode in memory or carry XML entity declarations, before
-    any XML parser sees them."""
+    any XML parser sees them. Returns whether a worksheet stores a formula (read from the same
+    pass over the parts), so the formula check's second read is made only when needed."""
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -217,17 +206,22 @@ def _check_xlsx_container(path: Path) -> None:
         if total > MAX_XLSX_UNCOMPRESSED or worst > MAX_XLSX_RATIO:
             raise ReadError(f"{path.name}: the workbook unpacks to {total / 2**20:.0f} MB (compression ratio up to "
                             f"{worst:.0f}:1); refused as a possible zip bomb", rule="xlsx_too_large")
+        formulas = False
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
+                sheet = info.filename.startswith("xl/worksheets/")
                 with zf.open(info) as f:
-                    head = f.read(65536)
+                    data = f.read() if sheet else f.read(65536)  # sizes bounded by the check above
+                head = data[:65536]
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                     raise ReadError(f"{path.name}: part {info.filename} declares a DTD or XML entities; refused "
                                     "(XLSX files never need them)", rule="xlsx_unsafe_xml")
+                formulas = formulas or (sheet and FORMULA_TAG.search(data) is not None)
+    return formulas
 
 
 def read_xlsx(path: Path, required_columns: list[str]) -> pd.DataFrame:
-    _check_xlsx_container(path)
+    has_formulas = _check_xlsx_container(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for a damaged or fake workbook
@@ -249,7 +243,8 @@ def read_xlsx(path: Path, required_columns: list[str]) -> pd.DataFrame:
     for i, r in enumerate(rows[:HEADER_SEARCH_ROWS]):
         names = {(_cell_text(c) or "") for c in r}
         if required <= names:
-            _check_formulas_have_values(path, ws.title, rows, i)
+            if has_formulas:
+                _check_formulas_have_values(path, ws.title, rows, i)
             return _frame(list(r), [(j + 1, list(rr)) for j, rr in enumerate(rows) if j > i], path)
     if not any(any(_cell_text(c) for c in r) for r in rows):
         raise ReadError(f"{path.name}: the sheet '{ws.title}' is empty", rule="not_empty")
