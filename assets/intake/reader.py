@@ -17,12 +17,9 @@ import numpy as np
 import pandas as pd
 
 from assets.intake.formats import INT, Ambiguous, parse_number, parse_period
-from schemas.kinds import KINDS, Kind, kind_of_suffix
+from assets.intake.dropfolder import MAX_FILE_BYTES, SubmissionName, parse_file_name  # noqa: F401 - re-exported
+from schemas.kinds import KINDS, Kind
 
-FILE_NAME_RE = re.compile(
-    r"^(?P<department>[A-Za-z]{3})_(?P<round>\d{4}-\d{2})(?:_(?P<suffix>[A-Za-z0-9._-]+))?\.(?P<ext>csv|xlsx)$",
-    re.IGNORECASE,
-)
 HEADER_SEARCH_ROWS = 20
 
 
@@ -32,26 +29,6 @@ class ReadError(ValueError):
     def __init__(self, message: str, rule: str = "readable_file", row: int | None = None, column: str | None = None):
         super().__init__(message)
         self.rule, self.row, self.column = rule, row, column
-
-
-@dataclass(frozen=True)
-class SubmissionName:
-    department: str
-    round: str
-    suffix: str | None
-    ext: str
-
-    @property
-    def kind(self) -> str:
-        return kind_of_suffix(self.suffix)
-
-
-def parse_file_name(name: str) -> SubmissionName | None:
-    """`BIF_2009-05.csv` -> department BIF, round 2009-05; None if the name is not a submission's."""
-    m = FILE_NAME_RE.match(name)
-    if not m:
-        return None
-    return SubmissionName(m["department"].upper(), m["round"], m["suffix"], m["ext"].lower())
 
 
 def _cell_text(v) -> str | None:
@@ -110,7 +87,6 @@ def _frame(header: list, rows: list[tuple[int, list]], path: Path, text_cells: b
     return df
 
 
-MAX_FILE_BYTES = 20 * 2**20             # a department's file is kilobytes; anything this big is refused
 MAX_XLSX_UNCOMPRESSED = 100 * 2**20     # guards against zip bombs
 MAX_XLSX_RATIO = 100                    # compression ratio of any part
 PREFERRED_SHEETS = ("indberetning", "data")  # in this order: the template's name first
