@@ -95,9 +95,10 @@ def winners(deliveries: list[Delivery], up_to_run: int | None = None) -> dict[tu
 
 
 def rows_in_force(deliveries: list[Delivery], as_of_round: str = "9999-99", up_to_run: int | None = None,
-                  by_sex: bool = False) -> list[Row]:
+                  by_sex: bool = False) -> list[tuple[str, Row]]:
     """docs/submissions.md, "Corrections": per cell the rows of the latest round that sent it replace
-    the earlier ones, whatever the sex split (`by_sex=True` models the old keying, for diagnosis)."""
+    the earlier ones, whatever the sex split (`by_sex=True` models keying the cell by sex too, for
+    diagnosis only). Returns (round, row) pairs: the round each row in force came from."""
     latest: dict[tuple, str] = {}
     rows: list[tuple[str, Row]] = []
     for (rnd, _dept), d in winners(deliveries, up_to_run).items():
@@ -108,23 +109,7 @@ def rows_in_force(deliveries: list[Delivery], as_of_round: str = "9999-99", up_t
             k = r.cell(by_sex)
             if k not in latest or rnd > latest[k]:
                 latest[k] = rnd
-    return [r for rnd, r in rows if latest[r.cell(by_sex)] == rnd]
-
-
-def rows_round(deliveries: list[Delivery], up_to_run: int | None = None, by_sex: bool = False) -> dict[Row, str]:
-    """The round each row in force came from (for published_round)."""
-    out = {}
-    latest: dict[tuple, str] = {}
-    pairs = []
-    for (rnd, _dept), d in winners(deliveries, up_to_run).items():
-        for r in d.rows:
-            pairs.append((rnd, r))
-            k = r.cell(by_sex)
-            latest[k] = max(latest.get(k, ""), rnd)
-    for rnd, r in pairs:
-        if latest[r.cell(by_sex)] == rnd:
-            out[r] = rnd
-    return out
+    return [(rnd, r) for rnd, r in rows if latest[r.cell(by_sex)] == rnd]
 
 
 # ---------------------------------------------------------------- exact figures
@@ -187,21 +172,28 @@ class Obs:
     value: Fraction | None
     comparison: Fraction | None
     rounds: set[str] = field(default_factory=set)
+    # the same figures computed in floating point, as SQL on doubles would (for diagnosing a
+    # published figure that was rounded from a float instead of from the exact value)
+    fvalue: float | None = None
+    fcomparison: float | None = None
 
 
 def _ratio(n: int, d: int, scale: int) -> Fraction | None:
     return Fraction(scale * n, d) if d else None
 
 
-def observations(catalog: dict, rows: list[Row], indicators: list[str],
-                 row_round: dict[Row, str] | None = None) -> dict[tuple[str, str, str], Obs]:
+def _fratio(n: int, d: int, scale: int) -> float | None:
+    return scale * float(n) / float(d) if d else None
+
+
+def observations(catalog: dict, rows: list[tuple[str, Row]], indicators: list[str]) -> dict[tuple[str, str, str], Obs]:
     """(indicator, period, unit) -> Obs, for every unit with rows of the measured or compared group."""
     out: dict[tuple[str, str, str], Obs] = {}
     for code in indicators:
         c = catalog["indicators"][code]
         comp, grp, refg = c["computation"], c["group"], c["reference_group"]
         cells: dict[tuple[str, str], tuple[Counts, Counts, set]] = {}
-        for r in rows:
+        for rnd, r in rows:
             if r.series != c["source"] or (c["sex"] and r.sex != c["sex"]) or r.group not in (grp, refg):
                 continue
             if c["districts"] and r.district == CITY:
@@ -210,28 +202,34 @@ def observations(catalog: dict, rows: list[Row], indicators: list[str],
             for u in units:
                 g, rf, rounds = cells.setdefault((r.period, u), (Counts(), Counts(), set()))
                 (g if r.group == grp else rf).add(r)
-                if row_round is not None:
-                    rounds.add(row_round[r])
+                rounds.add(rnd)
         running: dict[str, int] = {}
         for (period, unit), (g, rf, rounds) in sorted(cells.items(), key=lambda kv: reference_date(kv[0][0])):
             has_ref = refg is not None and rf.rows > 0
             scale = 100 if comp in ("rate", "gap_rate") else 1
-            value = comparison = None
+            value = comparison = fvalue = fcomparison = None
             if comp in ("rate", "mean"):
-                value = _ratio(g.n, g.d, scale) if g.rows else None
-                comparison = _ratio(rf.n, rf.d, scale) if has_ref else None
+                if g.rows:
+                    value, fvalue = _ratio(g.n, g.d, scale), _fratio(g.n, g.d, scale)
+                if has_ref:
+                    comparison, fcomparison = _ratio(rf.n, rf.d, scale), _fratio(rf.n, rf.d, scale)
             elif comp == "count":
-                value = Fraction(g.n) if g.rows else None
+                if g.rows:
+                    value, fvalue = Fraction(g.n), float(g.n)
             elif comp == "cumulative_count":
                 running[unit] = running.get(unit, 0) + g.n
-                value = Fraction(running[unit])
+                value, fvalue = Fraction(running[unit]), float(running[unit])
             elif comp in ("gap_rate", "gap_mean"):
-                comparison = _ratio(rf.n, rf.d, scale) if has_ref else None
+                if has_ref:
+                    comparison, fcomparison = _ratio(rf.n, rf.d, scale), _fratio(rf.n, rf.d, scale)
                 mine = _ratio(g.n, g.d, scale) if g.rows else None
-                value = comparison - mine if comparison is not None and mine is not None else None
+                if comparison is not None and mine is not None:
+                    value = comparison - mine
+                    fvalue = fcomparison - _fratio(g.n, g.d, scale)
             if g.rows == 0 and not has_ref:
                 continue
-            out[(code, period, unit)] = Obs(code, period, unit, g, rf if has_ref else None, value, comparison, rounds)
+            out[(code, period, unit)] = Obs(code, period, unit, g, rf if has_ref else None, value, comparison, rounds,
+                                            fvalue, fcomparison)
     return out
 
 
@@ -286,21 +284,22 @@ def significance_p(c: dict, prev: Obs, cur: Obs) -> tuple[str, float | None] | N
     return None
 
 
-def light(c: dict, alpha: float, prev: Obs | None, cur: Obs) -> dict:
-    """docs/lights.md, "The light of one measurement" (no series breaks among the test's indicators
-    is checked by the caller)."""
+def light(c: dict, alpha: float, prev: Obs | None, cur: Obs, rounder=None) -> dict:
+    """docs/lights.md, "The light of one measurement" (the indicators the test uses declare no
+    series break). `rounder` replaces the rounding rule, for diagnosis only."""
+    rounder = rounder or round_half_away
     d = int(c["decimals"])
-    v = round_half_away(cur.value, d)
+    v = rounder(cur.value, d)
     if v is None:
         return {"light": None}
     if prev is None or prev.value is None:
         return {"light": None, "why": "first"}
     if c["direction"] == "none":
         return {"light": None}
-    pv = round_half_away(prev.value, d)
+    pv = rounder(prev.value, d)
     direction = c["direction"]
     if direction == "toward_level":
-        cv, pcv = round_half_away(cur.comparison, d), round_half_away(prev.comparison, d)
+        cv, pcv = rounder(cur.comparison, d), rounder(prev.comparison, d)
         if cv is None or pcv is None:
             return {"light": None}
         delta = round_decimal(abs(v - cv) - abs(pv - pcv), d)

@@ -21,6 +21,8 @@ mistakes reproduces the published figure, which one."""
 from __future__ import annotations
 
 import csv
+import dataclasses
+import math
 import os
 import random
 import tempfile
@@ -30,6 +32,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 import recompute as rc
@@ -162,6 +165,9 @@ class Gen:
             nf = min(n, round(n * df / d) + r.randint(-3, 3))
             nf = max(0, nf)
             return [(nf, df), (n - nf, d - df)]
+        if d == 0:  # a count: only the numerator is split
+            nf = r.randint(0, n)
+            return [(nf, 0), (n - nf, 0)]
         df = r.randint(0, d)
         nf = r.randint(max(0, n - (d - df)), min(n, df))
         return [(nf, df), (n - nf, d - df)]
@@ -201,7 +207,7 @@ class Gen:
                         m = r.uniform(4.8, 6.6) if grp == "BIL" else r.uniform(6.2, 7.6)
                     else:
                         u = r.random()
-                        d = r.randint(1, 19) if u < 0.25 else r.choice([20, 40, 60]) if u < 0.55 else r.randint(20, 150)
+                        d = r.randint(2, 19) if u < 0.25 else r.choice([20, 40, 60]) if u < 0.55 else r.randint(20, 150)
                         m = r.uniform(5, 45)
                     cells.append([round(m * d), d])
             c = CATALOG["indicators"][series]
@@ -291,7 +297,7 @@ class Gen:
             if not first_round and r.random() < 0.1 and series not in forced:
                 new = []  # the series is late this round
             earlier = [p for p in self.delivered[series] if p not in new]
-            corrections = [p for p in earlier if r.random() < 0.35]
+            corrections = [p for p in earlier if (series, p) in forced or r.random() < 0.35]
             for p in new + corrections:
                 f = forced.get((series, p))
                 only = None
@@ -321,16 +327,12 @@ class Gen:
                 forced = {("EMP-M", "2007-08"): "T", ("EMP-M", "2008-02"): "FM"}
             elif i == 1:  # corrections that change the sex split, both ways
                 forced = {("EMP-M", "2007-08"): "FM", ("EMP-M", "2008-02"): "T"}
-                self.delivered["EMP-M"] = sorted(set(self.delivered["EMP-M"]))
             elif i == 3:
                 forced = {("EMP-M", "2008-08"): r.choice(["T", "FM"])}
             run = 1 if rnd in FIRST_RUN_ROUNDS else 2
             for dept in departments:
                 if i > 0 and r.random() < 0.1 and dept != "BIF":
                     continue  # nothing from this department this round
-                for (s, p) in forced:
-                    if s == "EMP-M" and p not in self.delivered[s] and p not in SERIES[s].periods[rnd]:
-                        self.delivered[s].append(p)
                 rows = self.department_file(rnd, dept, i == 0, forced if dept == "BIF" else {})
                 if not rows:
                     continue
@@ -399,33 +401,25 @@ def published(db: Path) -> dict:
         con.close()
 
 
-def _none(x):
-    if x is None:
-        return None
-    try:
-        import math
-        if isinstance(x, float) and math.isnan(x):
-            return None
-    except TypeError:
-        pass
-    return x
+# ---------------------------------------------------------------- the expectation, and known mistakes
+
+def _half_even(x, decimals):
+    """Python's round() on a float (half to even on exact binary ties)."""
+    return None if x is None else Decimal(repr(round(float(x), decimals)))
 
 
-def _same(pub, exp: Decimal | None) -> bool:
-    pub = _none(pub)
-    if pub is None or exp is None:
-        return pub is None and exp is None
-    return abs(float(pub) - float(exp)) < 1e-9
+def _as_float(obs: dict) -> dict:
+    """The figures as floating-point arithmetic gives them (exact binary values of the doubles)."""
+    f = lambda x: None if x is None else Fraction(x)  # noqa: E731
+    return {k: dataclasses.replace(o, value=f(o.fvalue), comparison=f(o.fcomparison)) for k, o in obs.items()}
 
-
-# ---------------------------------------------------------------- the expectation, three ways
 
 @dataclass
 class Model:
-    """The published figures the docs imply for one set of rows in force."""
+    """The published figures implied by one set of rows in force and one rounding."""
 
     obs: dict
-    rounder: object  # Fraction | None, decimals -> Decimal | None
+    rounder: object  # (Fraction | None, decimals) -> Decimal | None
 
     def value(self, code: str, period: str, unit: str):
         o = self.obs.get((code, period, unit))
@@ -439,53 +433,40 @@ class Model:
         return sorted((o for (c, p, u), o in self.obs.items() if c == code and u == rc.CITY and o.value is not None),
                       key=lambda o: rc.reference_date(o.period))
 
+    def city_step(self, code: str, period: str):
+        """(previous period, change, light) of the city measurement at `period`."""
+        s = self.city_series(code)
+        periods = [o.period for o in s]
+        if period not in periods:
+            return None
+        i = periods.index(period)
+        c = CATALOG["indicators"][code]
+        lt = rc.light(c, CATALOG["alpha"], s[i - 1] if i else None, s[i], self.rounder)
+        if not i:
+            return None, None, lt
+        d = c["decimals"]
+        return s[i - 1].period, rc.round_decimal(self.value(code, period, rc.CITY)
+                                                 - self.value(code, s[i - 1].period, rc.CITY), d), lt
 
-def _float_round(x, decimals):
-    """The mistake the docs rule out: Python's round() on the float (half to even, binary)."""
-    return None if x is None else Decimal(repr(round(float(x), decimals)))
-
-
-def models(deliveries, up_to_run=None, as_of="9999-99"):
-    rows = rc.rows_in_force(deliveries, as_of, up_to_run)
-    rows_sex = rc.rows_in_force(deliveries, as_of, up_to_run, by_sex=True)
-    rr = rc.rows_round(deliveries, up_to_run)
-    docs = rc.observations(CATALOG, rows, INDICATORS, {k: v for k, v in rr.items()})
-    by_sex = rc.observations(CATALOG, rows_sex, INDICATORS, rc.rows_round(deliveries, up_to_run, by_sex=True))
-    return {
-        "docs": Model(docs, rc.round_half_away),
-        "float rounding (round half to even on the binary value)": Model(docs, _float_round),
-        "corrections keyed by sex (T and F+M rows of one cell both in force)": Model(by_sex, rc.round_half_away),
-        "corrections keyed by sex + float rounding": Model(by_sex, _float_round),
-    }
-
-
-def _light_of(model: Model, code: str, period: str) -> dict | None:
-    c = CATALOG["indicators"][code]
-    series = model.city_series(code)
-    for i, o in enumerate(series):
-        if o.period == period:
-            prev = series[i - 1] if i else None
-            if model.rounder is rc.round_half_away:
-                return rc.light(c, CATALOG["alpha"], prev, o)
-            return _light_rounded(c, prev, o, model.rounder)
-    return None
+    def unit_periods(self, code: str, unit: str) -> list[str]:
+        return sorted((p for (c, p, u) in self.obs if c == code and u == unit), key=rc.reference_date)
 
 
-def _light_rounded(c, prev, cur, rounder):
-    """The light with another rounding of the values (for diagnosis only)."""
-    class _O:
-        def __init__(self, o):
-            self.__dict__.update(o.__dict__)
-    a = _O(cur)
-    b = _O(prev) if prev is not None else None
-    d = c["decimals"]
-    for o in (a, b):
-        if o is None:
-            continue
-        v, cv = rounder(o.value, d), rounder(o.comparison, d)
-        o.value = None if v is None else Fraction(v)
-        o.comparison = None if cv is None else Fraction(cv)
-    return rc.light(c, CATALOG["alpha"], b, a)
+SEX_KEYED = "corrections keyed by sex (a cell's T row and later F+M rows, or the reverse, both in force)"
+FLOAT_EVEN = "Python round() (half to even) of the float figure"
+FLOAT_AWAY = "half away from zero of the float figure (not of the exact value)"
+
+
+def models(deliveries, up_to_run=None, as_of="9999-99") -> dict[str, Model]:
+    """The docs' expectation first, then the known mistakes that may reproduce a published figure."""
+    out = {}
+    for keyed, by_sex in (("", False), (SEX_KEYED, True)):
+        obs = rc.observations(CATALOG, rc.rows_in_force(deliveries, as_of, up_to_run, by_sex=by_sex), INDICATORS)
+        fobs = _as_float(obs)
+        for rname, o, rounder in (("", obs, rc.round_half_away), (FLOAT_EVEN, fobs, _half_even),
+                                  (FLOAT_AWAY, fobs, rc.round_half_away)):
+            out[" + ".join(x for x in (keyed, rname) if x) or "docs"] = Model(o, rounder)
+    return out
 
 
 # ---------------------------------------------------------------- the comparison
@@ -502,261 +483,284 @@ class Finding:
 
     def __str__(self) -> str:
         why = f"  [reproduced by: {self.explained_by}]" if self.explained_by else "  [NOT explained by a known mistake]"
-        return (f"{self.rule}: {self.indicator} {self.period} {self.district}: published {self.published!r}, "
-                f"expected {self.expected!r}{why}")
+        return (f"{self.rule}: {self.indicator} {self.period} {self.district}: published {_show(self.published)}, "
+                f"expected {_show(self.expected)}{why}")
 
 
-def _explain(ms: dict, fn, pub) -> str:
-    for name, m in ms.items():
-        if name == "docs":
-            continue
+def _show(x):
+    if isinstance(x, Decimal):
+        return str(x)
+    if isinstance(x, tuple):
+        return "(" + ", ".join(_show(y) for y in x) + ")"
+    if isinstance(x, float):
+        return repr(x)
+    return repr(x) if isinstance(x, str) else str(x)
+
+
+def _none(x):
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    return None if x is None or x is pd.NA or x is pd.NaT else x
+
+
+def _same(pub, exp) -> bool:
+    pub, exp = _none(pub), _none(exp)
+    if pub is None or exp is None:
+        return pub is None and exp is None
+    if isinstance(exp, (Decimal, Fraction, int, float)) and isinstance(pub, (int, float, Decimal)):
+        return abs(float(pub) - float(exp)) < 1e-9
+    return pub == exp
+
+
+def _p_same(pub, exp) -> bool:
+    pub, exp = _none(pub), _none(exp)
+    if pub is None or exp is None:
+        return pub is None and exp is None
+    return abs(pub - exp) <= 1e-9 * max(1.0, abs(exp))
+
+
+class Checker:
+    """Collects findings; each compares a published figure with f(docs model), and names the first
+    known mistake (another model) that reproduces the published figure."""
+
+    def __init__(self, ms: dict[str, Model]):
+        self.ms, self.docs, self.out = ms, ms["docs"], []
+
+    def matching(self, pub, f, same=_same) -> list[str]:
+        names = []
+        for name, m in self.ms.items():
+            try:
+                if same(pub, f(m)):
+                    names.append(name)
+            except Exception:  # noqa: BLE001 - a model without the figure
+                continue
+        return names
+
+    def check(self, rule, code, period, unit, pub, f, same=_same) -> None:
         try:
-            if fn(m, pub):
-                return name
-        except Exception:  # noqa: BLE001 - diagnosis only
-            continue
-    return ""
+            exp = f(self.docs)
+        except Exception as e:  # noqa: BLE001
+            exp = f"(no expectation: {e!r})"
+        if same(pub, exp):
+            return
+        alt = [n for n in self.matching(pub, f, same) if n != "docs"]
+        self.out.append(Finding(rule, code, period, unit, pub, exp, alt[0] if alt else ""))
+
+    def add(self, *args, **kw) -> None:
+        self.out.append(Finding(*args, **kw))
 
 
 def compare(deliveries: list[rc.Delivery], pub: dict) -> list[Finding]:
-    out: list[Finding] = []
     ms = models(deliveries)
-    m = ms["docs"]
-    hist = pub["history"]
-    H = {(r.indicator, r.reference_period): r for r in hist.itertuples()}
+    ck = Checker(ms)
+    m = ck.docs
+    H = {(r.indicator, r.reference_period): r for r in pub["history"].itertuples() if r.indicator in INDICATORS}
+    D = {(r.indicator, r.reference_period, r.district): r for r in pub["districts"].itertuples()
+         if r.indicator in INDICATORS}
 
-    # -- city values, comparison values, changes, lights, published rounds
+    # -- city values (barometer_history): value, comparison value, change, light, test, p-value
     expected_keys = {(c, o.period) for c in INDICATORS for o in m.city_series(c)}
-    for key in sorted(expected_keys | {k for k in H if k[0] in INDICATORS}):
-        code, period = key
+    for code, period in sorted(expected_keys | set(H)):
         c = CATALOG["indicators"][code]
-        exp = m.value(code, period, rc.CITY)
-        r = H.get(key)
-        if r is None or key not in expected_keys:
-            out.append(Finding("city measurement present", code, period, rc.CITY,
-                               None if r is None else _none(r.value), exp,
-                               _explain(ms, lambda mm, p: ((code, period) in {(code, o.period) for o in mm.city_series(code)})
-                                        == (r is not None), None)))
+        r = H.get((code, period))
+        if r is None or (code, period) not in expected_keys:
+            ck.check("city measurement present", code, period, rc.CITY, r is not None,
+                     lambda mm: (code, period) in {(code, o.period) for o in mm.city_series(code)})
             continue
-        if not _same(r.value, exp):
-            out.append(Finding("city value", code, period, rc.CITY, r.value, exp,
-                               _explain(ms, lambda mm, p: _same(p, mm.value(code, period, rc.CITY)), r.value)))
-        if c["reference_group"] and not _same(r.comparison_value, m.comparison(code, period)):
-            out.append(Finding("comparison value", code, period, rc.CITY, r.comparison_value, m.comparison(code, period),
-                               _explain(ms, lambda mm, p: _same(p, mm.comparison(code, period)), r.comparison_value)))
-        series = m.city_series(code)
-        i = [o.period for o in series].index(period)
-        if i:
-            prev = series[i - 1]
-            exp_change = rc.round_decimal(exp - m.value(code, prev.period, rc.CITY), c["decimals"])
-            if r.previous_period != prev.period or not _same(r.change_since_previous, exp_change):
-                out.append(Finding("change since previous", code, period, rc.CITY,
-                                   (r.previous_period, r.change_since_previous), (prev.period, exp_change),
-                                   _explain(ms, lambda mm, p: _same(p, _chg(mm, code, period)), r.change_since_previous)))
-        lt = rc.light(c, CATALOG["alpha"], series[i - 1] if i else None, series[i])
-        if _none(r.light) != lt.get("light"):
-            out.append(Finding("light", code, period, rc.CITY, (r.light, r.test, _none(r.p_value)),
-                               (lt.get("light"), lt.get("test"), lt.get("p")),
-                               _explain(ms, lambda mm, p: (_light_of(mm, code, period) or {}).get("light") == p, r.light)))
-        elif lt.get("light") is not None:
-            p_pub, p_exp = _none(r.p_value), lt.get("p")
-            if (r.test != lt.get("test")) or (p_pub is None) != (p_exp is None) or (
-                    p_exp is not None and abs(p_pub - p_exp) > 1e-9 * max(1.0, abs(p_exp))):
-                out.append(Finding("light test / p-value", code, period, rc.CITY, (r.test, p_pub),
-                                   (lt.get("test"), p_exp),
-                                   _explain(ms, lambda mm, p: _pclose(_light_of(mm, code, period), p), (r.test, p_pub))))
+        ck.check("city value", code, period, rc.CITY, r.value, lambda mm: mm.value(code, period, rc.CITY))
+        if c["reference_group"]:
+            ck.check("comparison value", code, period, rc.CITY, r.comparison_value,
+                     lambda mm: mm.comparison(code, period))
+        ck.check("previous period", code, period, rc.CITY, _none(r.previous_period),
+                 lambda mm: mm.city_step(code, period)[0])
+        ck.check("change since previous", code, period, rc.CITY, r.change_since_previous,
+                 lambda mm: mm.city_step(code, period)[1])
+        ck.check("light", code, period, rc.CITY, _none(r.light), lambda mm: mm.city_step(code, period)[2]["light"])
+        if _none(r.light) is not None:
+            ck.check("light's test", code, period, rc.CITY, _none(r.test),
+                     lambda mm: mm.city_step(code, period)[2].get("test"))
+            ck.check("light's p-value", code, period, rc.CITY, _none(r.p_value),
+                     lambda mm: mm.city_step(code, period)[2].get("p"), same=_p_same)
         o = m.obs[(code, period, rc.CITY)]
-        if c["computation"] != "cumulative_count" and o.rounds and r.published_round != max(o.rounds):
-            out.append(Finding("published_round", code, period, rc.CITY, r.published_round, max(o.rounds)))
+        if c["computation"] != "cumulative_count":
+            ck.check("published_round (round of the rows behind the figure)", code, period, rc.CITY,
+                     r.published_round, lambda mm: max(mm.obs[(code, period, rc.CITY)].rounds))
 
     # -- district values
-    dv = pub["districts"]
-    D = {(r.indicator, r.reference_period, r.district): r for r in dv.itertuples()}
     for code in DISTRICT_INDICATORS:
         c = CATALOG["indicators"][code]
         dec = c["decimals"]
         periods = sorted({p for (cc, p, u) in m.obs if cc == code}, key=rc.reference_date)
-        pub_periods = sorted({p for (cc, p, u) in D if cc == code}, key=rc.reference_date)
-        for p in sorted(set(pub_periods) - set(periods)):
-            out.append(Finding("district period present", code, p, "*", "published", "no rows in force"))
-        prev_published: dict[str, tuple[str, Decimal]] = {}
+        for p in sorted({p for (cc, p, u) in D if cc == code} - set(periods)):
+            ck.check("district period present", code, p, "*", True,
+                     lambda mm: any(cc == code and pp == p for (cc, pp, u) in mm.obs))
         for p in periods:
             city = D.get((code, p, rc.CITY))
-            exp_city = m.value(code, p, rc.CITY)
             if city is None:
-                out.append(Finding("district_values KBH row present", code, p, rc.CITY, None, exp_city))
+                ck.add("district_values KBH row present", code, p, rc.CITY, None, m.value(code, p, rc.CITY))
             else:
-                if not _same(city.value, exp_city):
-                    out.append(Finding("district_values KBH value", code, p, rc.CITY, city.value, exp_city,
-                                       _explain(ms, lambda mm, q: _same(q, mm.value(code, p, rc.CITY)), city.value)))
+                ck.check("district_values KBH value", code, p, rc.CITY, city.value,
+                         lambda mm: mm.value(code, p, rc.CITY))
                 h = H.get((code, p))
-                if h is not None and not _same(city.value, None if _none(h.value) is None else Decimal(repr(h.value))):
-                    out.append(Finding("KBH row of district_values = barometer_history", code, p, rc.CITY,
-                                       city.value, h.value))
+                if h is not None and not _same(city.value, h.value):
+                    a = ck.matching(city.value, lambda mm: mm.value(code, p, rc.CITY))
+                    b = ck.matching(h.value, lambda mm: mm.value(code, p, rc.CITY))
+                    ck.add("KBH row of district_values = barometer_history", code, p, rc.CITY, city.value, h.value,
+                           f"two roundings: district_values as '{a[0] if a else '?'}', "
+                           f"barometer_history as '{b[0] if b else '?'}'" if a and b and a != b else "")
                 if bool(city.suppressed):
-                    out.append(Finding("KBH never suppressed", code, p, rc.CITY, True, False))
+                    ck.add("KBH never suppressed", code, p, rc.CITY, True, False)
+                ck.check("district_values city_value", code, p, rc.CITY, city.city_value,
+                         lambda mm: mm.value(code, p, rc.CITY))
             hidden = []
             for dist in rc.DISTRICTS:
-                o = m.obs.get((code, p, dist))
-                r = D.get((code, p, dist))
-                if o is None:
-                    if r is not None:
-                        out.append(Finding("district row present", code, p, dist, "row", "no rows in force"))
+                o, r = m.obs.get((code, p, dist)), D.get((code, p, dist))
+                if o is None or r is None:
+                    if o is not None or r is not None:
+                        ck.check("district row present", code, p, dist, r is not None,
+                                 lambda mm: (code, p, dist) in mm.obs)
                     continue
-                if r is None:
-                    out.append(Finding("district row present", code, p, dist, None, "a row"))
-                    continue
-                exp = rc.round_half_away(o.value, dec)
-                sensitive = rc.primary_sensitive(c, o, RULES)
                 if bool(r.suppressed):
                     hidden.append(dist)
-                    derived = (r.value, r.deviation_from_city, r.change_since_previous, r.share_of_city)
-                    if any(_none(x) is not None for x in derived):
-                        out.append(Finding("nothing derived from a suppressed cell is published", code, p, dist,
-                                           derived, (None,) * 4))
+                    derived = tuple(_none(x) for x in (r.value, r.deviation_from_city, r.change_since_previous,
+                                                       r.share_of_city))
+                    if any(x is not None for x in derived):
+                        ck.add("nothing derived from a suppressed cell is published", code, p, dist, derived,
+                               (None,) * 4)
                     continue
-                if sensitive:
-                    out.append(Finding("primary-sensitive cell suppressed", code, p, dist,
-                                       f"published {r.value}", f"suppressed (n={o.g.n}, d={o.g.d})",
-                                       _explain(ms, lambda mm, q: not rc.primary_sensitive(
-                                           c, mm.obs.get((code, p, dist)), RULES), None)))
-                if exp is None:  # nobody in scope
-                    if _none(r.value) is not None or r.note != "no population in scope":
-                        out.append(Finding("no population in scope", code, p, dist, (r.value, r.note),
-                                           (None, "no population in scope")))
+                ck.check("primary-sensitive cell suppressed", code, p, dist, False,
+                         lambda mm: rc.primary_sensitive(c, mm.obs.get((code, p, dist)), RULES))
+                if o.value is None:  # nobody in scope: NULL with a note, not suppressed
+                    ck.check("no population in scope: value NULL", code, p, dist, r.value,
+                             lambda mm: mm.value(code, p, dist))
+                    if r.note != "no population in scope":
+                        ck.add("no population in scope: note", code, p, dist, r.note, "no population in scope")
                     continue
-                if not _same(r.value, exp):
-                    out.append(Finding("district value", code, p, dist, r.value, exp,
-                                       _explain(ms, lambda mm, q: _same(q, mm.value(code, p, dist)), r.value)))
-                if exp_city is not None and not _same(r.deviation_from_city, rc.round_decimal(exp - exp_city, dec)):
-                    out.append(Finding("deviation from city", code, p, dist, r.deviation_from_city,
-                                       rc.round_decimal(exp - exp_city, dec)))
-                before = prev_published.get(dist)
-                exp_chg = None
-                if before is not None and before[0] == _prev_period(m, code, p, dist):
-                    exp_chg = rc.round_decimal(exp - before[1], dec)
-                if not _same(r.change_since_previous, exp_chg):
-                    out.append(Finding("district change since previous", code, p, dist, r.change_since_previous,
-                                       exp_chg))
+                ck.check("district value", code, p, dist, r.value, lambda mm: mm.value(code, p, dist))
+                ck.check("deviation from city", code, p, dist, r.deviation_from_city,
+                         lambda mm: rc.round_decimal(mm.value(code, p, dist) - mm.value(code, p, rc.CITY), dec))
+                ck.check("district change since previous", code, p, dist, r.change_since_previous,
+                         lambda mm: _district_change(mm, D, code, p, dist))
                 if c["computation"] in ("rate", "count", "cumulative_count"):
-                    co = m.obs[(code, p, rc.CITY)]
-                    cn = co.value if c["computation"] == "cumulative_count" else Fraction(co.g.n)
-                    dn = o.value if c["computation"] == "cumulative_count" else Fraction(o.g.n)
-                    exp_share = rc.round_half_away(100 * dn / cn, 1) if cn else None
-                    if not _same(r.share_of_city, exp_share):
-                        out.append(Finding("share of city", code, p, dist, r.share_of_city, exp_share,
-                                           _explain(ms, lambda mm, q: _same(q, _float_round(100 * dn / cn, 1)),
-                                                    r.share_of_city) if cn else ""))
-                prev_published[dist] = (p, exp)
-            for dist in rc.DISTRICTS:
-                if dist in hidden:
-                    prev_published.pop(dist, None)
-            out += _recoverable(m, code, p, hidden)
+                    ck.check("share of city", code, p, dist, r.share_of_city, lambda mm: _share(mm, code, p, dist))
+            _recoverable(ck, code, p, hidden)
         if c["computation"] == "cumulative_count":
-            out += _cumulative_safe(m, code, periods, D)
-    # -- vintages
-    out += _vintages(deliveries, pub["vintages"], H)
-    return out
+            _cumulative_safe(ck, code, periods, D)
+
+    _vintages(ck, deliveries, pub["vintages"], H)
+    return ck.out
 
 
-def _prev_period(m: Model, code: str, period: str, dist: str) -> str | None:
-    ps = sorted((p for (c, p, u) in m.obs if c == code and u == dist), key=rc.reference_date)
-    i = ps.index(period)
-    return ps[i - 1] if i else None
+def _district_change(mm: Model, D: dict, code: str, p: str, dist: str):
+    """docs/warehouse.md: change since the district's previous measurement, NULL unless both
+    values are published (the published flags are taken as they are: they are checked apart)."""
+    ps = mm.unit_periods(code, dist)
+    i = ps.index(p)
+    if not i:
+        return None
+    before = D.get((code, ps[i - 1], dist))
+    if before is None or bool(before.suppressed) or mm.value(code, ps[i - 1], dist) is None:
+        return None
+    return rc.round_decimal(mm.value(code, p, dist) - mm.value(code, ps[i - 1], dist),
+                            CATALOG["indicators"][code]["decimals"])
 
 
-def _chg(mm: Model, code: str, period: str):
-    s = mm.city_series(code)
-    i = [o.period for o in s].index(period)
-    d = CATALOG["indicators"][code]["decimals"]
-    return rc.round_decimal(mm.value(code, period, rc.CITY) - mm.value(code, s[i - 1].period, rc.CITY), d)
+def _share(mm: Model, code: str, p: str, dist: str):
+    """The district's numerator as a percentage of the city's, 1 decimal."""
+    c = CATALOG["indicators"][code]
+    o, co = mm.obs[(code, p, dist)], mm.obs[(code, p, rc.CITY)]
+    cum = c["computation"] == "cumulative_count"
+    dn, cn = (o.value, co.value) if cum else (Fraction(o.g.n), Fraction(co.g.n))
+    return mm.rounder(100 * dn / cn, 1) if cn else None
 
 
-def _pclose(lt, pub) -> bool:
-    test, p = pub
-    if not lt or lt.get("test") != test:
-        return False
-    if p is None or lt.get("p") is None:
-        return p is None and lt.get("p") is None
-    return abs(p - lt["p"]) <= 1e-9 * max(1.0, abs(lt["p"]))
+def _persons(c: dict, o) -> int:
+    if o is None:
+        return 0
+    if c["computation"] in ("mean", "gap_mean"):
+        return o.g.d  # a mean's persons are its denominator
+    if c["computation"] == "cumulative_count":
+        return int(o.value)
+    return o.g.n
 
 
-def _recoverable(m: Model, code: str, period: str, hidden: list[str]) -> list[Finding]:
+def _recoverable(ck: Checker, code: str, period: str, hidden: list[str]) -> None:
     """docs/privacy.md rule 2: a reader who knows every denominator subtracts the published
     districts from the city and learns the hidden cells' sum: it must cover at least two cells
     holding at least min_count persons, unless every district with anyone in scope is hidden."""
     if not hidden:
-        return []
-    c = CATALOG["indicators"][code]
-    mc = RULES["min_count"]
-    obs = {d: m.obs.get((code, period, d)) for d in rc.DISTRICTS}
-    mean = c["computation"] in ("mean", "gap_mean")
-    persons = lambda o: 0 if o is None else (o.g.d if mean else int(o.value) if c["computation"] == "cumulative_count" else o.g.n)  # noqa: E731
-    # the withheld sum as a reader recovers it: city minus the published districts
-    city = m.obs[(code, period, rc.CITY)]
-    city_persons = city.g.d if mean else int(city.value) if c["computation"] == "cumulative_count" else city.g.n
-    withheld = city_persons - sum(persons(obs[d]) for d in rc.DISTRICTS if d not in hidden)
-    assert withheld == sum(persons(obs[d]) for d in hidden)
-    nothing_left = all(d in hidden or persons(obs[d]) == 0 for d in rc.DISTRICTS)
-    if (len(hidden) >= 2 and withheld >= mc) or nothing_left or len(hidden) == len(rc.DISTRICTS):
-        return []
-    return [Finding("suppressed cell recoverable from the city total", code, period, ",".join(hidden),
-                    f"{len(hidden)} hidden holding {withheld}", f">= 2 hidden holding >= {mc}")]
+        return
+    c, mc = CATALOG["indicators"][code], RULES["min_count"]
+
+    def unsafe(mm: Model):
+        obs = {d: mm.obs.get((code, period, d)) for d in rc.DISTRICTS}
+        city = _persons(c, mm.obs[(code, period, rc.CITY)])
+        withheld = city - sum(_persons(c, obs[d]) for d in rc.DISTRICTS if d not in hidden)
+        nothing_left = all(d in hidden or _persons(c, obs[d]) == 0 for d in rc.DISTRICTS)
+        ok = (len(hidden) >= 2 and withheld >= mc) or nothing_left
+        return None if ok else f"{len(hidden)} hidden holding {withheld}"
+
+    ck.check("suppressed cells recoverable from the city total", code, period, ",".join(hidden), None, unsafe)
 
 
-def _cumulative_safe(m: Model, code: str, periods: list[str], D: dict) -> list[Finding]:
+def _cumulative_safe(ck: Checker, code: str, periods: list[str], D: dict) -> None:
     """docs/privacy.md rule 5: a period's cells are all published or all suppressed; between two
     published periods every district's increase is 0 or at least min_count."""
-    out = []
     mc = RULES["min_count"]
-    last: dict[str, int] | None = None
+    last: dict[str, int] = {}
     for p in periods:
-        rows = [D.get((code, p, d)) for d in rc.DISTRICTS]
-        if any(r is None for r in rows):
+        rows = {d: D.get((code, p, d)) for d in rc.DISTRICTS}
+        if any(r is None for r in rows.values()):
             continue
-        flags = {bool(r.suppressed) for r in rows}
+        flags = {bool(r.suppressed) for r in rows.values()}
         if len(flags) > 1:
-            out.append(Finding("cumulative: a period is published whole or not at all", code, p, "*",
-                               sorted(d for d, r in zip(rc.DISTRICTS, rows) if r.suppressed), "all or none"))
-        now = {d: int(m.obs[(code, p, d)].value) for d in rc.DISTRICTS if (code, p, d) in m.obs}
+            ck.add("cumulative: a period is published whole or not at all", code, p, "*",
+                   sorted(d for d, r in rows.items() if r.suppressed), "all or none")
         if flags == {False}:
-            base = last or {}
-            bad = {d: v - base.get(d, 0) for d, v in now.items() if 0 < v - base.get(d, 0) < mc}
-            if bad:
-                out.append(Finding("cumulative: increase since the last published period", code, p, ",".join(bad),
-                                   bad, f"0 or >= {mc}"))
+            now = {d: int(ck.docs.obs[(code, p, d)].value) for d in rc.DISTRICTS if (code, p, d) in ck.docs.obs}
+
+            def small(mm, p=p):
+                cur = {d: int(mm.obs[(code, p, d)].value) for d in rc.DISTRICTS if (code, p, d) in mm.obs}
+                base = _last_published(mm, code, p, D)
+                return {d: v - base.get(d, 0) for d, v in cur.items() if 0 < v - base.get(d, 0) < mc} or None
+
+            ck.check("cumulative: increase since the last published period is 0 or >= min_count", code, p, "*",
+                     None, small)
             last = now
-    return out
+    del last
 
 
-def _vintages(deliveries: list[rc.Delivery], vint, H: dict) -> list[Finding]:
-    """docs/warehouse.md, barometer_vintages: a round's figures as first published (rounds of run 1
-    were first published by run 1, from the versions it saw), beside the latest."""
-    out = []
+def _last_published(mm: Model, code: str, p: str, D: dict) -> dict[str, int]:
+    periods = sorted({pp for (cc, pp, u) in mm.obs if cc == code}, key=rc.reference_date)
+    for q in reversed(periods[:periods.index(p)]):
+        rows = [D.get((code, q, d)) for d in rc.DISTRICTS]
+        if rows and all(r is not None and not r.suppressed for r in rows):
+            return {d: int(mm.obs[(code, q, d)].value) for d in rc.DISTRICTS if (code, q, d) in mm.obs}
+    return {}
+
+
+def _vintages(ck: Checker, deliveries: list[rc.Delivery], vint, H: dict) -> None:
+    """docs/warehouse.md, barometer_vintages: a round's figures as first published (the rounds of
+    run 1 were first published by run 1, from the versions it had), beside the latest."""
     V = {(r.vintage_round, r.indicator, r.reference_period): r for r in vint.itertuples() if r.indicator in INDICATORS}
     for rnd in ROUNDS:
         run = 1 if rnd in FIRST_RUN_ROUNDS else 2
-        ms = models(deliveries, up_to_run=run, as_of=rnd)
-        m = ms["docs"]
-        exp = {(rnd, c, o.period): m.value(c, o.period, rc.CITY) for c in INDICATORS for o in m.city_series(c)}
-        got = {k: v for k, v in V.items() if k[0] == rnd}
-        for k in sorted(set(exp) | set(got)):
+        sub = Checker(models(deliveries, up_to_run=run, as_of=rnd))
+        exp = {(rnd, c, o.period) for c in INDICATORS for o in sub.docs.city_series(c)}
+        got = {k for k in V if k[0] == rnd}
+        for k in sorted(exp | got):
+            _, code, period = k
             if k not in got or k not in exp:
-                out.append(Finding("vintage present", k[1], k[2], f"round {rnd}", k in got, k in exp))
+                sub.check("vintage present", code, period, f"round {rnd}", k in got,
+                          lambda mm: any(o.period == period for o in mm.city_series(code)))
                 continue
-            r = got[k]
-            if not _same(r.value_as_published, exp[k]):
-                code, period = k[1], k[2]
-                out.append(Finding("vintage value_as_published", code, period, f"round {rnd}",
-                                   r.value_as_published, exp[k],
-                                   _explain(ms, lambda mm, q: _same(q, mm.value(code, period, rc.CITY)),
-                                            r.value_as_published)))
-            h = H.get((k[1], k[2]))
-            latest = None if h is None else _none(h.value)
-            if _none(r.latest_value) != latest:
-                out.append(Finding("vintage latest_value = barometer_history", k[1], k[2], f"round {rnd}",
-                                   r.latest_value, latest))
-    return out
+            sub.check("vintage value_as_published", code, period, f"round {rnd}", V[k].value_as_published,
+                      lambda mm: mm.value(code, period, rc.CITY))
+            h = H.get((code, period))
+            if not _same(V[k].latest_value, None if h is None else h.value):
+                sub.add("vintage latest_value = barometer_history value", code, period, f"round {rnd}",
+                        V[k].latest_value, None if h is None else h.value)
+        ck.out += sub.out
 
 
 # ---------------------------------------------------------------- the test
