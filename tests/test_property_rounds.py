@@ -633,7 +633,7 @@ def compare(deliveries: list[rc.Delivery], pub: dict) -> list[Finding]:
                 if o.value is None:  # nobody in scope: NULL with a note, not suppressed
                     ck.check("no population in scope: value NULL", code, p, dist, r.value,
                              lambda mm: mm.value(code, p, dist))
-                    if r.note != "no population in scope":
+                    if _none(r.value) is None and r.note != "no population in scope":
                         ck.add("no population in scope: note", code, p, dist, r.note, "no population in scope")
                     continue
                 ck.check("district value", code, p, dist, r.value, lambda mm: mm.value(code, p, dist))
