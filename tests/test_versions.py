@@ -128,9 +128,9 @@ def test_a_round_folder_that_disappears_is_not_wiped(tmp_path):
         == [(59.9,)]
 
 
-def test_a_round_frozen_by_a_failed_run_is_frozen_again_when_it_is_published(tmp_path):
-    """barometer_vintages keeps each round's figures as published: a run that froze a round but
-    failed before publishing never published it, so the next run must not report its figures."""
+def test_a_run_that_fails_before_publishing_logs_nothing(tmp_path):
+    """barometer_vintages keeps each edition's figures as published: a run that failed before
+    publishing published nothing, so the publication log holds nothing of it."""
     import duckdb
     import pytest
 
@@ -149,9 +149,9 @@ def test_a_round_frozen_by_a_failed_run_is_frozen_again_when_it_is_published(tmp
     with pytest.raises(Exception, match="published_warehouse|barometer.duckdb|directory"):
         run_barometer(raw, wh)
     assert list(wh.glob(".barometer.duckdb.*.tmp"))  # what the failed publish left behind
-    with duckdb.connect(str(wh / "internal" / "barometer_internal.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT published FROM vintage_freezes WHERE vintage_round = '2009-11'").fetchall() \
-            == [(False,)]
+    with duckdb.connect(str(wh / "archive" / "history.duckdb"), read_only=True) as con:
+        # nothing was published, so nothing of the edition 2009-11 is in the publication log
+        assert con.execute("SELECT count(*) FROM publication_log WHERE edition = '2009-11'").fetchall() == [(0,)]
     # the department corrects its file, the catalog is mended: the round is published as it is now
     row = (df.indicator == "EMP-M") & (df.district == "IND") & (df.sex == "F")
     df.loc[row, "numerator"] = str(int(df.loc[row, "numerator"].iloc[0]) + 200)
