@@ -168,3 +168,22 @@ def test_a_run_that_fails_before_publishing_logs_nothing(tmp_path):
     assert published == latest and not revised
     assert not list(wh.glob(".barometer.duckdb.*"))  # the failed publish's temporary file is gone
     assert before == (62.3,) and latest != 62.3  # the correction shows against the round that published 62.3
+
+
+def test_a_correction_replaces_the_whole_cell_whatever_its_sex_split(tmp_path):
+    """docs/submissions.md, Corrections: T corrected as F + M, then F + M corrected as T."""
+    raw = copy_raw(tmp_path / "raw", ["2009-05"])
+    header = "department,round,indicator,reference_period,district,subunit,group,sex,numerator,denominator\n"
+    (raw / "2009-11").mkdir()
+    (raw / "2009-11" / "BIF_2009-11.csv").write_text(
+        header + "BIF,2009-11,SAF-2,2009-03,KBH,,ALL,F,200,300\nBIF,2009-11,SAF-2,2009-03,KBH,,ALL,M,150,300\n",
+        encoding="utf-8")
+    wh = tmp_path / "wh"
+    value = "SELECT value FROM barometer_history WHERE indicator = 'SAF-2' AND reference_period = '2009-03'"
+    run = run_barometer(raw, wh, rounds=["2009-05", "2009-11"])
+    assert _q(run, value) == [(58.3,)]  # 350 / 600, not (402 + 350) / 1200 with the old T row kept
+    (raw / "2010-05").mkdir(exist_ok=True)
+    (raw / "2010-05" / "BIF_2010-05.csv").write_text(
+        header + "BIF,2010-05,SAF-2,2009-03,KBH,,ALL,T,390,600\n", encoding="utf-8")
+    run = run_barometer(raw, wh, rounds=["2009-05", "2010-05"])
+    assert _q(run, value) == [(65.0,)]  # the F + M rows of 2009-11 are replaced, not added
