@@ -80,20 +80,7 @@ def round_present(raw_dir: Path, round_key: str) -> bool:
         for p in raw_dir.iterdir() if p.is_file())
 
 
-def safe_name(name: str) -> str:
-    """A file name that stays inside the folder it is written to, whatever the department sent."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")
-    return cleaned or "unnamed"
-
-
-def write_report(result: ValidationResult, reports_dir: Path, round_key: str) -> Path:
-    folder = reports_dir / safe_name(round_key)
-    folder.mkdir(parents=True, exist_ok=True)
-    txt = folder / f"{safe_name(result.path.name)}.txt"
-    assert txt.resolve().is_relative_to(reports_dir.resolve())
-    txt.write_text(result.report_text(), encoding="utf-8")
-    result.findings.to_csv(folder / f"{safe_name(result.path.name)}.csv", index=False)
-    return txt
+from assets.intake.reports import write_report, safe_name
 
 
 def _check_name_round(path: Path, round_key: str, result: ValidationResult) -> None:
