@@ -43,8 +43,11 @@ def _check(capsys, path: Path, *flags: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-@pytest.mark.parametrize("where", ["raw", "folder"])
-@pytest.mark.parametrize("name", GOOD + BAD)
+IN_A_FOLDER = ["BIF_2009-05.csv", "bif_2009-05_v2.csv", "BIF_2009-11.csv", "SOF_2009-05.csv", "BIF 2009-05 endelig.csv",
+               "XYZ_2009-05.csv", "BIF_2009-06.csv"]
+
+
+@pytest.mark.parametrize("name, where", [(n, "raw") for n in GOOD + BAD] + [(n, "folder") for n in IN_A_FOLDER])
 def test_check_accepts_a_name_iff_the_run_reads_it(name, where, tmp_path, capsys):
     raw = tmp_path / "raw"
     folder = raw if where == "raw" else raw / "2009-05"
