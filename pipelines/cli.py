@@ -112,7 +112,8 @@ def cmd_run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     if not chosen:
-        print(f"barometer: no round folders in {terminal(wh.raw)}; put submissions in raw/<YYYY-05|YYYY-11>/", file=sys.stderr)
+        print(f"barometer: no round folders in {terminal(wh.raw)}; put submissions in raw/<YYYY-05|YYYY-11>/",
+              file=sys.stderr)
         return 2
     start = time.perf_counter()
     job = defs.resolve_job_def("barometer_job")
@@ -284,9 +285,9 @@ def cmd_template(args: argparse.Namespace) -> int:
     try:
         check_arguments(catalog, department, args.round)
     except ValueError as e:
-        print(f"barometer template: {e}", file=sys.stderr)
+        print(f"barometer template: {terminal(e)}", file=sys.stderr)
         return 2
-    print(make_template(catalog, department, args.round, Path(args.out) / f"{department}_{args.round}.xlsx"))
+    print(terminal(make_template(catalog, department, args.round, Path(args.out) / f"{department}_{args.round}.xlsx")))
     return 0
 
 
