@@ -5,6 +5,7 @@ raw/<round>/ validated against the pandera schemas and staged in the internal wa
 import dagster as dg
 
 from assets.intake.dropfolder import scan
+from assets.intake.neutral import terminal
 from assets.intake.staging import FileOutcome, ingest_department_round, rounds_to_rederive
 from pipelines.partitions import rounds
 from pipelines.resources import Warehouse
@@ -29,7 +30,7 @@ def intake_result(context: dg.AssetExecutionContext, outcomes: list[FileOutcome]
     """The metadata and the `all_files_accepted` check (WARN) every intake asset reports."""
     rejected = [o for o in outcomes if o.status == "rejected"]
     for o in rejected:
-        context.log.warning(f"{o.file_name} ({o.round}) rejected, report: {o.report_path}")
+        context.log.warning(f"{terminal(o.file_name)} ({o.round}) rejected, report: {terminal(o.report_path)}")
     return dg.MaterializeResult(
         metadata={
             "rows": dg.MetadataValue.int(rows),

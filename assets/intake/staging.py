@@ -19,6 +19,7 @@ import pandas as pd
 
 from assets.intake import archive
 from assets.intake.dropfolder import MAX_FILE_BYTES, Entry, UnsafeFile, parse_file_name, read_bytes, round_files, scan
+from assets.intake.reports import write_report
 from assets.intake.validation import ValidationResult, validate_bytes
 from schemas.catalog import Catalog
 
@@ -58,20 +59,6 @@ class FileOutcome:
     kind: str = "indicators"
 
 
-def safe_name(name: str) -> str:
-    """A file name that stays inside the folder it is written to, whatever the department sent."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")
-    return cleaned or "unnamed"
-
-
-def write_report(result: ValidationResult, reports_dir: Path, round_key: str) -> Path:
-    folder = reports_dir / safe_name(round_key)
-    folder.mkdir(parents=True, exist_ok=True)
-    txt = folder / f"{safe_name(result.path.name)}.txt"
-    assert txt.resolve().is_relative_to(reports_dir.resolve())
-    txt.write_text(result.report_text(), encoding="utf-8")
-    result.findings.to_csv(folder / f"{safe_name(result.path.name)}.csv", index=False)
-    return txt
 
 
 NOT_REGULAR = "not_a_regular_file"
