@@ -10,7 +10,6 @@ failure leaves the previous staging as it was)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
