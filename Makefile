@@ -39,6 +39,8 @@ validate: setup
 bench: setup
 	$(BIN)/python tools/bench.py
 
+# Derived outputs only. warehouse/archive/ (every file received, the publication history) is
+# durable: no target removes it (docs/operations.md, "Durable and derived").
 clean:
 	rm -rf warehouse/barometer.duckdb warehouse/.barometer.duckdb.* warehouse/.marts.*.link warehouse/marts warehouse/marts_versions warehouse/internal warehouse/reports .dagster_home
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from assets.disclosure import suppress
+from assets.rounding import half_away
 
 SHARE_COMPUTATIONS = {"rate", "count", "cumulative_count"}  # a count of persons/units to divide up
 
@@ -70,15 +71,14 @@ def build_district_values(breakdown: pd.DataFrame, districts: pd.DataFrame, min_
 
     hidden = df["suppressed"] | no_one
     dec = df["decimals"].astype(int)
-    df["value"] = [None if h or pd.isna(v) else round(v, d) for v, d, h in zip(df["value"], dec, hidden)]
-    df["value"] = df["value"].astype("float64")
-    df["city_value"] = [round(v, d) for v, d in zip(df["city_value"], dec)]
-    df["deviation_from_city"] = np.where(df["is_city"], np.nan, (df["value"] - df["city_value"]).round(6))
-    df["deviation_from_city"] = [None if pd.isna(x) else round(x, d) for x, d in zip(df["deviation_from_city"], dec)]
+    # one rounding rule (assets/rounding.py): the KBH row equals barometer_history by construction
+    df["value"] = np.where(hidden, np.nan, half_away(df["value"].astype("float64"), dec))
+    df["city_value"] = half_away(df["city_value"].astype("float64"), dec)
+    df["deviation_from_city"] = np.where(df["is_city"], np.nan, half_away(df["value"] - df["city_value"], dec))
 
     shareable = df["computation"].isin(SHARE_COMPUTATIONS) & ~hidden & df["city_numerator"].gt(0)
     df["share_of_city"] = np.where(shareable, 100 * df["numerator"] / df["city_numerator"], np.nan)
-    df["share_of_city"] = df["share_of_city"].round(1)
+    df["share_of_city"] = half_away(df["share_of_city"], 1)
 
     districts_only = df[~df["is_city"] & df["value"].notna()]
     ranks = districts_only.groupby(["indicator", "reference_period"], group_keys=False)[
@@ -90,8 +90,7 @@ def build_district_values(breakdown: pd.DataFrame, districts: pd.DataFrame, min_
     # change since the district's previous measurement: only between two published values
     df = df.sort_values(["indicator", "district", "reference_date"])
     prev = df.groupby(["indicator", "district"])["value"].shift()
-    df["change_since_previous"] = [None if pd.isna(a) or pd.isna(b) else round(a - b, d)
-                                   for a, b, d in zip(df["value"], prev, df["decimals"].astype(int))]
+    df["change_since_previous"] = half_away(df["value"] - prev, df["decimals"].astype(int))
 
     names = dict(zip(districts["code"], districts["name"]))
     order = {c: i for i, c in enumerate(districts["code"])}

@@ -7,9 +7,11 @@ import numpy as np
 import pandas as pd
 
 from assets.disclosure import primary, secondary, suppress
+from assets.rounding import half_away
 from assets.indicators import area_asset_key
 from assets.intake.assets import intake_result
-from assets.intake.staging import FileOutcome, ingest_department_round
+from assets.intake.dropfolder import scan
+from assets.intake.staging import FileOutcome, ingest_department_round, rounds_to_rederive
 from pipelines.partitions import rounds
 from pipelines.resources import Warehouse, execute_script, sql
 
@@ -31,11 +33,14 @@ def housing_area_submissions(context: dg.AssetExecutionContext, warehouse: Wareh
     """One row per housing area (or section) x month, as delivered."""
     catalog = warehouse.catalog()
     outcomes: list[FileOutcome] = []
+    entries = scan(warehouse.raw)
     with warehouse.connect() as con:
-        for round_key in context.partition_keys:
-            for department, kind in FEEDS:
+        for department, kind in FEEDS:
+            todo = sorted(set(context.partition_keys) | set(rounds_to_rederive(con, department, kind)))
+            for round_key in todo:
                 outcomes += ingest_department_round(con, warehouse.raw, warehouse.reports_dir, catalog,
-                                                   department, round_key, context.run_id, kind=kind)
+                                                   department, round_key, context.run_id, kind=kind,
+                                                   archive_dir=warehouse.archive_dir, entries=entries)
         rows = con.execute("SELECT (SELECT count(*) FROM housing_area_rows) + (SELECT count(*) FROM dwelling_rows)"
                            ).fetchone()[0]
     return intake_result(context, outcomes, int(rows))
@@ -105,9 +110,9 @@ def publish_decomposition(con, min_count: int, min_denominator: int) -> None:
                CASE WHEN NOT hide THEN CAST(net_moving AS BIGINT) END AS net_moving,
                CASE WHEN NOT hide THEN CAST(not_emptied AS BIGINT) END AS not_emptied,
                CASE WHEN NOT hide THEN CAST(total_change AS BIGINT) END AS total_change,
-               CASE WHEN NOT hide THEN round(CAST(share_from AS DOUBLE), 1) END AS share_from,
-               CASE WHEN NOT hide THEN round(CAST(share_to AS DOUBLE), 1) END AS share_to,
-               CASE WHEN NOT hide THEN round(CAST(share_to - share_from AS DOUBLE), 1) END AS share_change_pp,
+               CASE WHEN NOT hide THEN publish_round(CAST(share_from AS DOUBLE), 1) END AS share_from,
+               CASE WHEN NOT hide THEN publish_round(CAST(share_to AS DOUBLE), 1) END AS share_to,
+               CASE WHEN NOT hide THEN publish_round(CAST(share_to - share_from AS DOUBLE), 1) END AS share_change_pp,
                CAST(hide AS BOOLEAN) AS suppressed, CAST(suppression_reason AS VARCHAR) AS suppression_reason
         FROM (SELECT *, suppression_reason IS NOT NULL AS hide FROM published)
         ORDER BY period_from, period_to, type_order""")
@@ -241,7 +246,7 @@ def build_district_shares(cells: pd.DataFrame, names: dict, min_count: int, min_
     prev = df.groupby("district")["share_outside"].shift()
     df["change_since_previous_pp"] = (df["share_outside"] - prev)
     for col in ("share_of_city", "share_outside", "change_since_previous_pp"):
-        df[col] = df[col].astype("float64").round(1)
+        df[col] = half_away(df[col].astype("float64"), 1)
     df["district_name"] = df["district"].map(names)
     df["reference_date"] = pd.to_datetime(df["reference_date"]).dt.date
     return df[["district", "district_name", "reference_period", "reference_date", "share_of_city", "share_outside",

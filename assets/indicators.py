@@ -54,7 +54,7 @@ def build_area_asset(area: str, label: str, departments: list[str], codes: list[
             ).fetchone()
             preview = con.execute(
                 """
-                SELECT o.indicator, o.reference_period, round(o.value, c.decimals) AS value
+                SELECT o.indicator, o.reference_period, publish_round(o.value, c.decimals) AS value
                 FROM indicator_observations o JOIN indicator_catalog c ON c.code = o.indicator
                 WHERE o.area = ? AND o.district = 'KBH'
                 QUALIFY row_number() OVER (PARTITION BY o.indicator ORDER BY o.reference_date DESC) = 1

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from assets.rounding import half_away
+
 GREEN, YELLOW, RED = "green", "yellow", "red"
 
 DIRECTION_WORDS = {
@@ -186,18 +188,18 @@ def judge(series: Series, prev: Measurement | None, cur: Measurement, break_reas
             return Judgement(None, "no comparison-group level to measure the distance to")
         before, after = abs(prev.value - prev.comparison_value), abs(cur.value - cur.comparison_value)
         what = f"distance to the comparison group {_fmt(before, d)} -> {_fmt(after, d)}"
-        delta = round(after - before, d)
+        delta = half_away(after - before, d)
         better = delta < 0
     elif series.direction == "toward_zero":
-        delta = round(abs(cur.value) - abs(prev.value), d)
+        delta = half_away(abs(cur.value) - abs(prev.value), d)
         what = f"distance to zero {_fmt(abs(prev.value), d)} -> {_fmt(abs(cur.value), d)}"
         better = delta < 0
     else:
-        delta = round(cur.value - prev.value, d)
+        delta = half_away(cur.value - prev.value, d)
         what = f"{_fmt(prev.value, d)} -> {_fmt(cur.value, d)}"
         better = delta > 0 if series.direction in ("must_rise", "toward_100") else delta < 0
     moved = "rose" if cur.value > prev.value else "fell" if cur.value < prev.value else "unchanged"
-    size = _fmt(abs(round(cur.value - prev.value, d)), d)
+    size = _fmt(abs(half_away(cur.value - prev.value, d)), d)
 
     if delta == 0:
         return Judgement(YELLOW, f"unchanged at the published precision ({what}); {want}",
@@ -254,7 +256,7 @@ def add_lights(history: pd.DataFrame, breaks: pd.DataFrame, alpha: float = 0.05)
         series = Series(r.direction, int(r.decimals), r.computation, r.source_kind, alpha)
         brk, cav = series_breaks(breaks, r.indicator, p.reference_period if p else None, r.reference_period)
         j = judge(series, _measurement(p) if p is not None else None, _measurement(r), brk)
-        change = round(r.value - p.value, int(r.decimals)) if p is not None and _ok(p.value, r.value) else None
+        change = half_away(r.value - p.value, int(r.decimals)) if p is not None and _ok(p.value, r.value) else None
         for k, v in (("previous_period", p.reference_period if p is not None else None),
                      ("previous_value", p.value if p is not None else None), ("change_since_previous", change),
                      ("light", j.light), ("light_reason", j.reason), ("significance", j.significance),

@@ -10,7 +10,7 @@ from assets.areas import round_reading
 from assets.districts import build_district_values
 from assets.lights import add_lights
 from assets.progress import assess
-from assets.publish import PUBLIC_MARTS, publish
+from assets.publish import PUBLIC_MARTS, log_publication, publish
 from pipelines.resources import Warehouse, execute_script, sql
 
 MARTS = "marts"
@@ -35,15 +35,24 @@ def with_progress(latest: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _freeze_vintage(con, round_key: str) -> None:
-    """Store the city figures as published in `round_key`: the rows in force as of that round."""
-    con.execute(
-        f"""INSERT INTO indicator_vintages
-            SELECT CAST($round AS VARCHAR), o.indicator, o.reference_period, round(o.value, c.decimals), now()
-            FROM ({sql("observations.sql")}) o JOIN indicator_catalog c ON c.code = o.indicator
-            WHERE o.district = 'KBH' AND o.value IS NOT NULL""",
-        {"round": round_key, "area": None, "as_of": round_key},
-    )
+def _reconstruct_editions(con, edition: str | None) -> list[str]:
+    """The back catalogue: rounds before the current edition that no publication ever covered (the
+    history starts with rounds already in raw/) get their figures as they stood then, rebuilt once
+    from the rows in force as of each round (reconstructed = true in barometer_vintages)."""
+    rounds = [r[0] for r in con.execute(
+        "SELECT DISTINCT round FROM submission_winners WHERE kind = 'indicators' AND round < ? AND round NOT IN "
+        "(SELECT DISTINCT edition FROM history.publication_log) ORDER BY 1", [edition or ""]).fetchall()]
+    con.execute("CREATE OR REPLACE TEMP TABLE reconstructed_figures (edition VARCHAR, indicator VARCHAR, "
+                "reference_period VARCHAR, value DOUBLE)")
+    for rnd in rounds:
+        con.execute(
+            f"""INSERT INTO reconstructed_figures
+                SELECT CAST($round AS VARCHAR), o.indicator, o.reference_period, publish_round(o.value, c.decimals)
+                FROM ({sql("observations.sql")}) o JOIN indicator_catalog c ON c.code = o.indicator
+                WHERE o.district = 'KBH' AND o.value IS NOT NULL""",
+            {"round": rnd, "area": None, "as_of": rnd},
+        )
+    return rounds
 
 
 def _rows(con, table: str) -> int:
@@ -161,28 +170,23 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
 
     @dg.asset(
         group_name=MARTS, owners=OWNERS, kinds={"duckdb", "sql"}, deps=[barometer_history],
-        description="One row per round x indicator x measurement date: the city figure as first published in "
-                    "that round beside the latest (revised) figure. A round's figures are frozen when the round is "
-                    "first published, so later corrections never rewrite what was published.",
+        description="One row per edition (the latest round in force when published) x indicator x measurement "
+                    "date: the city figure as first published in that edition beside the latest (revised) figure, "
+                    "from the durable publication log, so later corrections and rebuilds never rewrite history.",
         metadata={"spec": "docs/warehouse.md#barometer_vintages"},
     )
     def barometer_vintages(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            # rounds frozen by a run that failed before publishing were never published: freeze anew
-            con.execute("DELETE FROM indicator_vintages WHERE vintage_round IN "
-                        "(SELECT vintage_round FROM vintage_freezes WHERE NOT published)")
-            con.execute("DELETE FROM vintage_freezes WHERE NOT published")
-            rounds = [r[0] for r in con.execute(
-                "SELECT DISTINCT round FROM submission_winners WHERE kind = 'indicators' AND round NOT IN "
-                "(SELECT vintage_round FROM indicator_vintages) ORDER BY 1").fetchall()]
-            for rnd in rounds:
-                _freeze_vintage(con, rnd)
-                con.execute("INSERT INTO vintage_freezes VALUES (?, ?, false)", [rnd, context.run_id])
-            execute_script(con, sql("vintages.sql"))
+            edition = con.execute(
+                "SELECT max(round) FROM submission_winners WHERE kind = 'indicators'").fetchone()[0]
+            rounds = _reconstruct_editions(con, edition)
+            execute_script(con, sql("vintages.sql"), {"edition": edition, "run_id": context.run_id})
+            pending = _rows(con, "pending_publication")
             revised = con.execute("SELECT count(*) FROM barometer_vintages WHERE revised").fetchone()[0]
             n = _rows(con, "barometer_vintages")
         return dg.MaterializeResult(metadata={
-            "rows": dg.MetadataValue.int(n), "rounds_frozen_now": dg.MetadataValue.json(rounds),
+            "rows": dg.MetadataValue.int(n), "editions_reconstructed": dg.MetadataValue.json(rounds),
+            "figures_to_log": dg.MetadataValue.int(pending),
             "revised_figures": dg.MetadataValue.int(int(revised)),
         })
 
@@ -199,11 +203,10 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             counts = publish(con, warehouse.public_db, warehouse.marts_dir, context.run_id)
-            # only now are the rounds frozen for this publication published (see barometer_vintages);
-            # not by run id: a re-execution from failure publishes what its parent run froze
-            con.execute("UPDATE vintage_freezes SET published = true WHERE NOT published")
+            logged = log_publication(con, context.run_id)
         return dg.MaterializeResult(metadata={
             "rows": dg.MetadataValue.int(sum(counts.values())),
+            "figures_logged": dg.MetadataValue.int(logged),
             **{f"rows_{k}": dg.MetadataValue.int(v) for k, v in counts.items()},
             "duckdb": dg.MetadataValue.path(str(warehouse.public_db)),
             "marts": dg.MetadataValue.path(str(warehouse.marts_dir)),

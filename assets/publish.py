@@ -70,3 +70,16 @@ def publish(con: duckdb.DuckDBPyConnection, public_db: Path, marts_dir: Path, ru
         if old.resolve() not in (new_marts.resolve(), previous):
             shutil.rmtree(old, ignore_errors=True)
     return counts
+
+
+def log_publication(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """Append what was just published to the durable publication log (only after the swap: a run
+    that fails before it logs nothing, and the next publication logs the same figures). Figures
+    are recomputed by every run, so a crash between the swap and this line loses nothing but the
+    exact time. Returns the number of figures logged."""
+    n = con.execute("SELECT count(*) FROM pending_publication").fetchone()[0]
+    con.execute("INSERT INTO history.publication_log SELECT * FROM pending_publication")
+    con.execute("INSERT INTO history.publications SELECT ?, now(), (SELECT max(round) FROM submission_winners "
+                "WHERE kind = 'indicators'), ?", [run_id, n])
+    con.execute("DELETE FROM pending_publication")
+    return int(n)

@@ -1,7 +1,8 @@
 """`barometer`: the project's command line.
 
   barometer run [--round R ...]   materialize every asset for the rounds in raw/, print a summary
-  barometer check FILE --department D --round R   validate one file exactly as the pipeline does
+  barometer check FILE [--department D] [--round R]   validate one file, and its name, exactly as the
+                                  pipeline does
   barometer summary               print the summary of the last run again
   barometer validate              load and validate the Dagster definitions
   barometer dev                   start the Dagster UI on 127.0.0.1
@@ -16,8 +17,10 @@ import shutil
 import sys
 import time
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from assets.intake.neutral import terminal
 from pipelines import settings
 from pipelines.partitions import ROUND_KEY_RE
 
@@ -33,56 +36,63 @@ def ensure_dagster_home() -> Path:
     return home
 
 
-def discover_rounds(raw_dir: Path) -> tuple[list[str], list[str]]:
-    """Rounds present as raw/<YYYY-05|YYYY-11>/ folders, and messages for what is ignored."""
+@dataclass
+class Discovery:
+    """What raw/ holds for a run: the rounds to process, and one line `<where>: <reason>` per
+    thing no intake reads (ignored) or that is never opened at all (refused: links)."""
+
+    rounds: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def discover(raw_dir: Path) -> Discovery:
+    """The rounds in raw/ (round folders whose round has started, and the rounds named by files
+    lying straight in raw/), from the drop folder's own listing (`dropfolder.scan`)."""
     from pipelines.partitions import rounds as rounds_def
 
-    from assets.intake.reader import parse_file_name
-    from schemas.code_lists import department_codes
+    from assets.intake.dropfolder import scan
 
-    valid = set(rounds_def.get_partition_keys())
-    found, ignored, loose = [], [], set()
+    out = Discovery()
     if not raw_dir.is_dir():
-        return [], [f"{raw_dir} does not exist"]
-    for p in sorted(raw_dir.iterdir()):
-        if p.name.startswith(".") or p.name.lower() in ("readme.md",):
-            continue
-        if not p.is_dir():
-            parsed = parse_file_name(p.name)
-            if parsed is None or parsed.department not in department_codes():
-                ignored += _unrecognised_files(raw_dir, [p])
-            elif parsed.round in valid:
-                loose.add(parsed.round)  # a file straight in raw/: its name says the round
+        out.ignored.append(f"{raw_dir} does not exist")
+        return out
+    valid = set(rounds_def.get_partition_keys())
+    first = min(valid, default="")
+    entries = scan(raw_dir)
+    folders = _round_folders(raw_dir)
+    for folder in sorted(folders):
+        if folder not in valid:
+            why = f"before the first round ({first})" if folder < first else "the round has not started yet"
+            out.ignored.append(f"raw/{folder}/: {why}; nothing in it is read")
+    found = {f for f in folders if f in valid}
+    for e in entries:
+        if e.status == "refused":
+            out.refused.append(f"{e.where}: {e.reason}")
+        elif e.status == "ignored":
+            out.ignored.append(f"{e.where}: {e.reason}")
+        elif e.path.parent == raw_dir:  # a submission straight in raw/: its name says the round
+            if e.round in valid:
+                found.add(e.round)
             else:
-                ignored.append(f"raw/{p.name}: round {parsed.round} is not a round (YYYY-05 or YYYY-11) "
-                               "that has started")
-        elif not re.match(ROUND_KEY_RE, p.name):
-            ignored.append(f"raw/{p.name}/: not a round (rounds are YYYY-05 and YYYY-11)")
-        elif p.name not in valid:
-            ignored.append(f"raw/{p.name}/: the round has not started yet")
-        else:
-            found.append(p.name)
-            ignored += _unrecognised_files(p, sorted(p.iterdir()))
-    found = sorted(set(found) | loose)
-    return found, ignored
-
-
-def _unrecognised_files(folder: Path, files: list[Path]) -> list[str]:
-    """Files no intake asset will read: named in the summary, never dropped silently."""
-    from assets.intake.reader import parse_file_name
-    from schemas.code_lists import department_codes
-
-    out = []
-    where = "raw" if folder.name == "raw" or folder == settings.raw_dir() else f"raw/{folder.name}"
-    for f in files:
-        if f.name.startswith(".") or not f.is_file():
-            continue
-        parsed = parse_file_name(f.name)
-        if parsed is None:
-            out.append(f"{where}/{f.name}: not a submission file name (<DEPT>_<YYYY-MM>[_suffix].csv|xlsx)")
-        elif parsed.department not in department_codes():
-            out.append(f"{where}/{f.name}: unknown department {parsed.department!r}")
+                out.ignored.append(f"{e.where}: round {e.round} is not a round (YYYY-05 or YYYY-11) that has "
+                                   f"started")
+    out.rounds = sorted(found)
     return out
+
+
+def _round_folders(raw_dir: Path) -> set[str]:
+    """The round folders in raw/, empty ones too (the drop folder lists files, not folders: a
+    round with an empty folder is still a round of the run, its deliveries missing). A link is
+    not a folder here: the drop folder refuses it."""
+    with os.scandir(raw_dir) as it:
+        return {d.name for d in it if d.is_dir(follow_symlinks=False) and re.match(ROUND_KEY_RE, d.name)}
+
+
+def discover_rounds(raw_dir: Path) -> tuple[list[str], list[str]]:
+    """The rounds in raw/, and one message per thing that is not read (ignored or refused)."""
+    d = discover(raw_dir)
+    return d.rounds, d.ignored + d.refused
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -93,15 +103,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.resources import Warehouse
 
     wh = Warehouse()
-    found, ignored = discover_rounds(wh.raw)
+    discovered = discover(wh.raw)
+    found = discovered.rounds
     chosen = sorted(args.round) if args.round else found
     bad = [r for r in chosen if r not in found and args.round]
     if bad:
-        print(f"barometer: no raw/<round>/ folder for {', '.join(bad)} (found: {', '.join(found) or 'none'})",
+        print(f"barometer: no raw/<round>/ folder for {terminal(', '.join(bad))} (found: {', '.join(found) or 'none'})",
               file=sys.stderr)
         return 2
     if not chosen:
-        print(f"barometer: no round folders in {wh.raw}; put submissions in raw/<YYYY-05|YYYY-11>/", file=sys.stderr)
+        print(f"barometer: no round folders in {terminal(wh.raw)}; put submissions in raw/<YYYY-05|YYYY-11>/",
+              file=sys.stderr)
         return 2
     start = time.perf_counter()
     job = defs.resolve_job_def("barometer_job")
@@ -121,14 +133,16 @@ def cmd_run(args: argparse.Namespace) -> int:
                 err = ev.event_specific_data.error
                 while err is not None and err.cause is not None:
                     err = err.cause  # the user code's own exception, not Dagster's wrapper
-                print(f"  step {ev.step_key}: {err.message.strip() if err else ''}", file=sys.stderr)
+                message = terminal(err.message.strip(), keep_newlines=True) if err else ""
+                print(f"  step {ev.step_key}: {message}", file=sys.stderr)
         return 1
     from pipelines.summary import render
 
     processed = [r for r in found if chosen[0] <= r <= chosen[-1]]
     print()
     print(f"Integration barometer: run {result.run_id[:8]} succeeded in {seconds:.1f} s")
-    print(render(wh.internal_db, wh.public_db, wh.marts_dir, wh.reports_dir, processed, ignored))
+    print(render(wh.internal_db, wh.public_db, wh.marts_dir, wh.reports_dir, processed, discovered.ignored,
+                 discovered.refused))
     print(checks_line(result))
     return 0
 
@@ -152,25 +166,90 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if not wh.public_db.exists():
         print("barometer: nothing published yet; run `make run` first", file=sys.stderr)
         return 2
-    found, ignored = discover_rounds(wh.raw)
-    print(render(wh.internal_db, wh.public_db, wh.marts_dir, wh.reports_dir, found, ignored))
+    d = discover(wh.raw)
+    print(render(wh.internal_db, wh.public_db, wh.marts_dir, wh.reports_dir, d.rounds, d.ignored, d.refused))
     return 0
 
 
+def name_problem(name: str, department: str | None, round_key: str | None) -> tuple[str | None, str | None]:
+    """Whether the run would read a file with this name as `department`'s file for `round_key`:
+    the drop folder's own rule (`dropfolder.parse_file_name`, the department code list, the
+    round in the name). Returns (the problem in plain words or None, the name to use instead)."""
+    from assets.intake.dropfolder import parse_file_name, suggest_name
+    from schemas.code_lists import department_codes
+
+    def usable(hint: str | None) -> str | None:  # only a name the run reads is suggested
+        n = parse_file_name(hint) if hint else None
+        return hint if n and n.department in department_codes() and re.match(ROUND_KEY_RE, n.round) else None
+
+    parsed = parse_file_name(name)
+    if parsed is None:
+        return "not a submission file name (<DEPT>_<YYYY-MM>[_suffix].csv|xlsx)", usable(
+            suggest_name(name, department, round_key))
+    department, round_key = department or parsed.department, round_key or parsed.round
+    hint = usable(f"{department}_{round_key}" + (f"_{parsed.suffix}" if parsed.suffix else "") + f".{parsed.ext}")
+    if parsed.department not in department_codes():
+        return f"unknown department {parsed.department!r} (the departments: {', '.join(department_codes())})", hint
+    if parsed.department != department:
+        return f"the name says department {parsed.department}, not {department}", hint
+    if not re.match(ROUND_KEY_RE, parsed.round):
+        return f"round {parsed.round} is not a round (YYYY-05 or YYYY-11)", hint
+    if parsed.round != round_key:
+        return f"the name says round {parsed.round}, not {round_key}", hint
+    return None, None
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    from assets.intake.validation import validate_file
+    import pandas as pd
+
+    from assets.intake.dropfolder import UnsafeFile, parse_file_name, read_bytes
+    from assets.intake.reports import report_text
+    from assets.intake.validation import FINDING_COLUMNS, validate_file
     from schemas.catalog import load_catalog
 
     path = Path(args.file)
-    if not path.is_file():
-        print(f"barometer check: {path} is not a file", file=sys.stderr)
+    shown = terminal(path)
+    if not path.is_symlink() and not path.is_file():
+        print(f"barometer check: {shown} is not a file", file=sys.stderr)
         return 2
-    if not re.match(ROUND_KEY_RE, args.round):
-        print(f"barometer check: round {args.round!r} must be YYYY-05 or YYYY-11", file=sys.stderr)
+    try:
+        read_bytes(path, limit=0)  # as the pipeline reads: never through a link, only a regular file
+    except UnsafeFile as e:
+        print(f"barometer check: {terminal(e)}. The pipeline never reads a link or anything but a regular "
+              f"file in raw/; check (and send) the file itself.", file=sys.stderr)
+        return 1
+    department = args.department.upper() if args.department else None
+    if args.round is not None and not re.match(ROUND_KEY_RE, args.round):
+        print(f"barometer check: round {terminal(repr(args.round))} must be YYYY-05 or YYYY-11", file=sys.stderr)
         return 2
-    result = validate_file(path, load_catalog(settings.catalog_path()), args.department.upper(), args.round)
-    print(result.report_text(), end="")
+    problem, hint = name_problem(path.name, department, args.round)
+    named = parse_file_name(path.name) or (parse_file_name(hint) if hint else None)
+    department = department or (named.department if named else None)
+    round_key = args.round or (named.round if named else None)
+    result = validate_file(path, load_catalog(settings.catalog_path()), department, round_key,
+                           kind=named.kind if named else None)
+    content_ok = result.rows is not None and result.findings.empty
+    if problem:
+        fix = f"; name it {hint}" if hint else ""
+        finding = {"file": path.name, "row": None, "column": None, "rule": "file_name", "value": path.name,
+                   "message": f"{path.name}: the pipeline would not read a file with this name: {problem}{fix} "
+                              f"— rule file_name"}
+        rest = result.findings[result.findings["rule"] != "file_name"] if len(result.findings) else result.findings
+        result.findings = pd.DataFrame([finding, *rest.to_dict("records")], columns=FINDING_COLUMNS)
+    print(report_text(result), end="")
+    if problem and content_ok:
+        print(f"The content passes every rule ({result.n_rows} rows): only the name must change.")
+    elif problem and (department is None or round_key is None):
+        print("The content was not checked: give --department and --round, or name the file as above.")
+    if problem is None and round_key and not _round_started(round_key):
+        print(f"Note: round {round_key} has not started yet; the pipeline reads the file once it has.")
     return 0 if result.accepted else 1
+
+
+def _round_started(round_key: str) -> bool:
+    from pipelines.partitions import rounds as rounds_def
+
+    return round_key in set(rounds_def.get_partition_keys())
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -206,9 +285,9 @@ def cmd_template(args: argparse.Namespace) -> int:
     try:
         check_arguments(catalog, department, args.round)
     except ValueError as e:
-        print(f"barometer template: {e}", file=sys.stderr)
+        print(f"barometer template: {terminal(e)}", file=sys.stderr)
         return 2
-    print(make_template(catalog, department, args.round, Path(args.out) / f"{department}_{args.round}.xlsx"))
+    print(terminal(make_template(catalog, department, args.round, Path(args.out) / f"{department}_{args.round}.xlsx")))
     return 0
 
 
@@ -223,8 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(fn=cmd_run)
     p = sub.add_parser("check", help="validate one submission file exactly as the pipeline does")
     p.add_argument("file")
-    p.add_argument("--department", required=True, help="department code, e.g. SOF")
-    p.add_argument("--round", required=True, help="round, e.g. 2009-05")
+    p.add_argument("--department", help="department code, e.g. SOF (default: the one in the file name)")
+    p.add_argument("--round", help="round, e.g. 2009-05 (default: the one in the file name)")
     p.set_defaults(fn=cmd_check)
     p = sub.add_parser("template", help="write the XLSX template for one department and round")
     p.add_argument("--department", required=True, help="department code, e.g. SOF")

@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from assets import rounding
 from pipelines import settings
 from schemas.catalog import Catalog, DisclosureRules, load_catalog, load_disclosure_rules
 from schemas.housing_rules import HousingRules, load_housing_rules
@@ -59,6 +60,15 @@ class Warehouse(dg.ConfigurableResource):
         return self.root / "reports"
 
     @property
+    def archive_dir(self) -> Path:
+        """The durable part of the warehouse: every file received and the publication history."""
+        return self.root / settings.ARCHIVE_DIRNAME
+
+    @property
+    def history_db(self) -> Path:
+        return self.archive_dir / settings.HISTORY_DB_NAME
+
+    @property
     def catalog_path(self) -> Path:
         return Path(self.catalog_file).resolve() if self.catalog_file else settings.catalog_path()
 
@@ -80,6 +90,7 @@ class Warehouse(dg.ConfigurableResource):
         it rather than fail; each step is one transaction, so steps of two runs never interleave
         inside a step."""
         self.internal_db.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.archive_dir)
         deadline = time.monotonic() + wait_seconds
         while True:
             try:
@@ -91,6 +102,8 @@ class Warehouse(dg.ConfigurableResource):
                 time.sleep(0.5)
         try:
             _ensure_schema(con)
+            con.execute(rounding.SQL_MACRO)  # the one rounding rule, for every SQL mart
+            _attach_history(con, self.history_db)
             yield con
         finally:
             con.close()
@@ -100,9 +113,26 @@ def for_env() -> dict[str, dg.ConfigurableResource]:
     return {"warehouse": Warehouse()}
 
 
+def private_dir(path: Path) -> Path:
+    """A folder only the owner can read (the archive holds counts of persons)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)
+    return path
+
+
+def _attach_history(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Attach the durable history as `history` and create its tables if missing (never dropped)."""
+    new = not path.exists()
+    con.execute(f"ATTACH IF NOT EXISTS '{path}' AS history")
+    if new:
+        path.chmod(0o600)
+    con.execute(sql("history.sql"))
+
+
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the internal tables; if they were made by another version of schema.sql, drop and
-    recreate them (the internal database is rebuilt from raw/ by the next full run)."""
+    recreate them: they are derived, and the next run re-derives them from the archive (the
+    durable history, a separate file, is never dropped)."""
     ddl = sql("schema.sql")
     version = hashlib.sha256(ddl.encode()).hexdigest()[:12]
     con.execute("CREATE TABLE IF NOT EXISTS warehouse_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")

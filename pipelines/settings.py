@@ -13,6 +13,8 @@ ENV_CATALOG = "BAROMETER_CATALOG"
 
 PUBLIC_DB_NAME = "barometer.duckdb"
 INTERNAL_DB_RELPATH = Path("internal") / "barometer_internal.duckdb"
+ARCHIVE_DIRNAME = "archive"          # durable: every file received, and the publication history
+HISTORY_DB_NAME = "history.duckdb"   # inside the archive folder
 
 
 def raw_dir() -> Path:

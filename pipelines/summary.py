@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from assets.intake.neutral import terminal
 from assets.publish import PUBLIC_MARTS
 from schemas.code_lists import department_codes
 
@@ -51,13 +52,19 @@ def delivery_matrix(con: duckdb.DuckDBPyConnection, rounds: list[str]) -> list[s
 
 
 def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Path, rounds: list[str],
-           ignored: list[str]) -> str:
+           ignored: list[str], refused: list[str] = ()) -> str:
+    """The summary. `ignored` and `refused` are the drop folder's lines `<where>: <reason>`
+    (pipelines.cli.discover): what no intake reads, and what is never opened (links). Every file
+    name and text a department supplied is printed through `neutral.terminal`."""
     out: list[str] = []
     con = duckdb.connect(str(internal_db), read_only=True)
     try:
         out.append(f"Rounds processed ({len(rounds)}): {', '.join(rounds) if rounds else 'none'}")
         for msg in ignored:
-            out.append(f"  ignored: {msg}")
+            out.append(f"  ignored: {terminal(msg)}")
+        if refused:
+            out.append("Refused (never read):")
+            out += [f"  {terminal(msg)}" for msg in refused]
         by_status = dict(con.execute(
             "SELECT status, count(*) FROM submission_files WHERE round IN (SELECT unnest(?)) GROUP BY 1",
             [rounds]).fetchall())
@@ -78,8 +85,8 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
                WHERE status = 'rejected' AND round IN (SELECT unnest(?)) ORDER BY round, file_name""", [rounds]
         ).fetchall()
         for r, f, n, first, report in rejected:
-            out.append(f"  REJECTED {r}/{f}: {n} problem(s); first: {first}")
-            out.append(f"           report: {_rel(Path(report))}")
+            out.append(f"  REJECTED {r}/{terminal(f)}: {n} problem(s); first: {terminal(first)}")
+            out.append(f"           report: {terminal(_rel(Path(report)))}")
     finally:
         con.close()
 

@@ -65,6 +65,7 @@ RULE_COLUMN = {
     "gap_groups_paired": "group",
     "group_used_by_series": "group",
     "sex_total_or_split": "sex",
+    "sex_split_required": "sex",
     "numerator_present": "numerator",
     "denominator_present": "denominator",
     "value_present_for_reported_series": "value",
@@ -89,6 +90,8 @@ RULE_TEXT = {
                          "the other group is missing or covers others",
     "group_used_by_series": "the population group must be one this indicator uses",
     "sex_total_or_split": "a cell is given either as sex T or split into F and M, not both",
+    "sex_split_required": "this series is cut by sex into other indicators (e.g. EMP-M into EMP-1 and EMP-2): "
+                          "give F and M rows, not T",
     "numerator_present": "numerator is required for this series",
     "denominator_present": "denominator is required for this series",
     "value_present_for_reported_series": "value is required for a reported series (and only there)",
@@ -112,9 +115,11 @@ def _series_table(catalog: Catalog, department: str) -> pd.DataFrame:
                 "count_only": comps <= {"count", "cumulative_count"},
                 "groups": ",".join(sorted(groups)),
                 "districts": members[0].districts,
+                "sex_cut": any(m.sex for m in members),
             }
         )
-    return pd.DataFrame(rows, columns=["indicator", "share", "mean", "reported", "count_only", "groups", "districts"])
+    return pd.DataFrame(rows, columns=["indicator", "share", "mean", "reported", "count_only", "groups", "districts",
+                                       "sex_cut"])
 
 
 def _period_end_key(period: pd.Series) -> pd.Series:
@@ -165,6 +170,7 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
         rule(lambda df: ~known(df) | ~share(df) | df["numerator"].isna() | df["denominator"].isna()
              | (df["numerator"] <= df["denominator"]), "numerator_at_most_denominator"),
         rule(_sex_total_or_split, "sex_total_or_split"),
+        rule(lambda df: ~known(df) | ~lookup(df, "sex_cut") | df["sex"].isin(["F", "M"]), "sex_split_required"),
         rule(lambda df: df["department"] == department, "department_matches_file"),
         rule(lambda df: df["round"] == round_key, "round_matches_file"),
         rule(lambda df: known(df), "series_delivered_by_department"),
@@ -174,18 +180,31 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
 
 
 def _all_districts_present(df: pd.DataFrame, district_level: pd.Series) -> pd.Series:
-    """False on the first row of each district-level (indicator, period, group, sex) that lacks a
-    district: a city figure is always the sum of all ten."""
+    """False on the first row of each district-level (indicator, period, group) that does not cover
+    every district: a city figure is always the sum of all ten. The sex split is decided per cell,
+    so a district is covered by a `T` row or by both `F` and `M` rows, whatever the others use."""
     ok = pd.Series(True, index=df.index)
     rows = df[district_level & (df["district"] != CITY)]
     if rows.empty:
         return ok
-    cell = ["indicator", "reference_period", "group", "sex"]
-    n_districts = rows["district"].groupby([rows[c] for c in cell]).transform("nunique")
-    incomplete = rows[n_districts < len(codes("districts")) - 1]
+    cell = COMPLETENESS_CELL
+    covered = district_coverage(rows)
+    n_covered = covered[covered].groupby(level=cell).size()
+    complete = n_covered[n_covered == len(codes("districts")) - 1].index
+    incomplete = rows[~pd.MultiIndex.from_frame(rows[cell]).isin(complete)]
     first = incomplete.index[~incomplete.duplicated(cell)]
     ok[first] = False
     return ok
+
+
+COMPLETENESS_CELL = ["indicator", "reference_period", "group"]
+
+
+def district_coverage(rows: pd.DataFrame) -> pd.Series:
+    """Per (indicator, period, group, district): whether the district is covered, by `T` or by
+    both `F` and `M` (subunits are summed, so any subunit's row counts)."""
+    sexes = rows.groupby(COMPLETENESS_CELL + ["district"])["sex"].agg(frozenset)
+    return sexes.map(lambda sx: "T" in sx or {"F", "M"} <= sx)
 
 
 def _gap_pairs(catalog: Catalog, department: str) -> dict[str, set[tuple[str, str]]]:

@@ -128,9 +128,9 @@ def test_a_round_folder_that_disappears_is_not_wiped(tmp_path):
         == [(59.9,)]
 
 
-def test_a_round_frozen_by_a_failed_run_is_frozen_again_when_it_is_published(tmp_path):
-    """barometer_vintages keeps each round's figures as published: a run that froze a round but
-    failed before publishing never published it, so the next run must not report its figures."""
+def test_a_run_that_fails_before_publishing_logs_nothing(tmp_path):
+    """barometer_vintages keeps each edition's figures as published: a run that failed before
+    publishing published nothing, so the publication log holds nothing of it."""
     import duckdb
     import pytest
 
@@ -149,9 +149,9 @@ def test_a_round_frozen_by_a_failed_run_is_frozen_again_when_it_is_published(tmp
     with pytest.raises(Exception, match="published_warehouse|barometer.duckdb|directory"):
         run_barometer(raw, wh)
     assert list(wh.glob(".barometer.duckdb.*.tmp"))  # what the failed publish left behind
-    with duckdb.connect(str(wh / "internal" / "barometer_internal.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT published FROM vintage_freezes WHERE vintage_round = '2009-11'").fetchall() \
-            == [(False,)]
+    with duckdb.connect(str(wh / "archive" / "history.duckdb"), read_only=True) as con:
+        # nothing was published, so nothing of the edition 2009-11 is in the publication log
+        assert con.execute("SELECT count(*) FROM publication_log WHERE edition = '2009-11'").fetchall() == [(0,)]
     # the department corrects its file, the catalog is mended: the round is published as it is now
     row = (df.indicator == "EMP-M") & (df.district == "IND") & (df.sex == "F")
     df.loc[row, "numerator"] = str(int(df.loc[row, "numerator"].iloc[0]) + 200)
@@ -168,3 +168,22 @@ def test_a_round_frozen_by_a_failed_run_is_frozen_again_when_it_is_published(tmp
     assert published == latest and not revised
     assert not list(wh.glob(".barometer.duckdb.*"))  # the failed publish's temporary file is gone
     assert before == (62.3,) and latest != 62.3  # the correction shows against the round that published 62.3
+
+
+def test_a_correction_replaces_the_whole_cell_whatever_its_sex_split(tmp_path):
+    """docs/submissions.md, Corrections: T corrected as F + M, then F + M corrected as T."""
+    raw = copy_raw(tmp_path / "raw", ["2009-05"])
+    header = "department,round,indicator,reference_period,district,subunit,group,sex,numerator,denominator\n"
+    (raw / "2009-11").mkdir()
+    (raw / "2009-11" / "BIF_2009-11.csv").write_text(
+        header + "BIF,2009-11,SAF-2,2009-03,KBH,,ALL,F,200,300\nBIF,2009-11,SAF-2,2009-03,KBH,,ALL,M,150,300\n",
+        encoding="utf-8")
+    wh = tmp_path / "wh"
+    value = "SELECT value FROM barometer_history WHERE indicator = 'SAF-2' AND reference_period = '2009-03'"
+    run = run_barometer(raw, wh, rounds=["2009-05", "2009-11"])
+    assert _q(run, value) == [(58.3,)]  # 350 / 600, not (402 + 350) / 1200 with the old T row kept
+    (raw / "2010-05").mkdir(exist_ok=True)
+    (raw / "2010-05" / "BIF_2010-05.csv").write_text(
+        header + "BIF,2010-05,SAF-2,2009-03,KBH,,ALL,T,390,600\n", encoding="utf-8")
+    run = run_barometer(raw, wh, rounds=["2009-05", "2010-05"])
+    assert _q(run, value) == [(65.0,)]  # the F + M rows of 2009-11 are replaced, not added

@@ -4,7 +4,9 @@ raw/<round>/ validated against the pandera schemas and staged in the internal wa
 
 import dagster as dg
 
-from assets.intake.staging import FileOutcome, ingest_department_round
+from assets.intake.dropfolder import scan
+from assets.intake.neutral import terminal
+from assets.intake.staging import FileOutcome, ingest_department_round, rounds_to_rederive
 from pipelines.partitions import rounds
 from pipelines.resources import Warehouse
 from schemas.code_lists import load_code_list
@@ -28,7 +30,7 @@ def intake_result(context: dg.AssetExecutionContext, outcomes: list[FileOutcome]
     """The metadata and the `all_files_accepted` check (WARN) every intake asset reports."""
     rejected = [o for o in outcomes if o.status == "rejected"]
     for o in rejected:
-        context.log.warning(f"{o.file_name} ({o.round}) rejected, report: {o.report_path}")
+        context.log.warning(f"{terminal(o.file_name)} ({o.round}) rejected, report: {terminal(o.report_path)}")
     return dg.MaterializeResult(
         metadata={
             "rows": dg.MetadataValue.int(rows),
@@ -76,11 +78,13 @@ def build_submission_asset(department: str, name_en: str, owner: str) -> dg.Asse
     def _submissions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         catalog = warehouse.catalog()
         outcomes: list[FileOutcome] = []
+        entries = scan(warehouse.raw)  # raw/ listed once for the run's rounds
         with warehouse.connect() as con:
-            for round_key in context.partition_keys:
+            todo = sorted(set(context.partition_keys) | set(rounds_to_rederive(con, department, "indicators")))
+            for round_key in todo:
                 outcomes += ingest_department_round(
-                    con, warehouse.raw, warehouse.reports_dir, catalog, department, round_key, context.run_id
-                )
+                    con, warehouse.raw, warehouse.reports_dir, catalog, department, round_key, context.run_id,
+                    archive_dir=warehouse.archive_dir, entries=entries)
             staged = con.execute(
                 "SELECT count(*) FROM submission_rows WHERE department = ? AND round IN (SELECT unnest(?))",
                 [department, list(context.partition_keys)],

@@ -1,20 +1,25 @@
-"""Stage one department's files of one kind and round: validate each, write reports for rejected
-files, and replace the department's staged rows for the round with those of its winning file, in
-one transaction (a failure leaves the previous staging as it was)."""
+"""Stage one department's files of one kind and round.
+
+Each file in raw/ is read once (never through a link), its bytes archived and registered as a
+version in the durable history (assets/intake/archive.py); then, in one transaction of the derived
+warehouse, every registered version not yet judged is validated from those same bytes (a version
+no longer in raw/ from its archive copy, so a rebuild re-derives everything from the archive),
+accepted rows are staged, rejected files get a report, and the version in force is chosen (a
+failure leaves the previous staging as it was)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from assets.intake.reader import parse_file_name
-from assets.intake.validation import ValidationResult, sha256_of, validate_file
+from assets.intake import archive
+from assets.intake.dropfolder import MAX_FILE_BYTES, Entry, UnsafeFile, parse_file_name, read_bytes, round_files, scan
+from assets.intake.reports import write_report
+from assets.intake.validation import ValidationResult, validate_bytes
 from schemas.catalog import Catalog
 
 # Per kind: the staging table and the SELECT that turns the validated rows (registered as
@@ -45,7 +50,7 @@ class FileOutcome:
     round: str
     department: str
     file_name: str
-    status: str  # accepted | superseded | rejected | kept
+    status: str  # accepted | superseded | rejected | kept | refused
     n_rows: int
     problems: int
     summary: str
@@ -53,153 +58,187 @@ class FileOutcome:
     kind: str = "indicators"
 
 
-def department_files(raw_dir: Path, department: str, round_key: str, kind: str = "indicators") -> list[Path]:
-    """The department's files of one kind for a round, in name order: those in raw/<round>/, and
-    those lying directly in raw/ whose name carries the round (BIF_2009-05.csv)."""
-    out = []
-    folder = raw_dir / round_key
-    candidates = sorted(folder.iterdir()) if folder.is_dir() else []
-    if raw_dir.is_dir():
-        candidates += sorted(p for p in raw_dir.iterdir() if p.is_file())
-    for p in candidates:
-        parsed = parse_file_name(p.name)
-        in_folder = p.parent == folder
-        if (p.is_file() and parsed and parsed.department == department and parsed.kind == kind
-                and (in_folder or parsed.round == round_key)):
-            out.append(p)
-    return sorted(out, key=lambda p: p.name)
 
 
-def round_present(raw_dir: Path, round_key: str) -> bool:
-    """Whether raw/ holds the round at all: its folder, or a file straight in raw/ naming it. A
-    round that is absent altogether is left as it was staged (never wiped for want of a folder)."""
-    if (raw_dir / round_key).is_dir():
-        return True
-    return raw_dir.is_dir() and any(
-        (parsed := parse_file_name(p.name)) is not None and parsed.round == round_key
-        for p in raw_dir.iterdir() if p.is_file())
+NOT_REGULAR = "not_a_regular_file"
 
 
-def safe_name(name: str) -> str:
-    """A file name that stays inside the folder it is written to, whatever the department sent."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".")
-    return cleaned or "unnamed"
-
-
-def write_report(result: ValidationResult, reports_dir: Path, round_key: str) -> Path:
-    folder = reports_dir / safe_name(round_key)
-    folder.mkdir(parents=True, exist_ok=True)
-    txt = folder / f"{safe_name(result.path.name)}.txt"
-    assert txt.resolve().is_relative_to(reports_dir.resolve())
-    txt.write_text(result.report_text(), encoding="utf-8")
-    result.findings.to_csv(folder / f"{safe_name(result.path.name)}.csv", index=False)
-    return txt
-
-
-def _check_name_round(path: Path, round_key: str, result: ValidationResult) -> None:
-    parsed = parse_file_name(path.name)
+def _check_name_round(name: str, round_key: str, result: ValidationResult) -> None:
+    parsed = parse_file_name(name)
     if parsed and parsed.round != round_key and result.accepted:
         result.rows = None
         result.findings = pd.DataFrame([{
-            "file": path.name, "row": None, "column": None, "rule": "file_in_round_folder", "value": parsed.round,
-            "message": f"{path.name}: the file name says round {parsed.round} but it lies in raw/{round_key}/ "
+            "file": name, "row": None, "column": None, "rule": "file_in_round_folder", "value": parsed.round,
+            "message": f"{name}: the file name says round {parsed.round} but it lies in raw/{round_key}/ "
                        f"— rule file_in_round_folder",
         }])
 
 
-def _archive_copy(path: Path, archive_dir: Path, round_key: str, department: str, sha256: str) -> Path:
-    """Keep the bytes as they arrived, named by content (never overwritten, never deleted)."""
-    dest = archive_dir / round_key / department / f"{sha256[:16]}{path.suffix.lower()}"
-    if not dest.exists():
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(dest.name + ".part")
-        shutil.copyfile(path, tmp)
-        tmp.replace(dest)
-    return dest
+@dataclass
+class _Present:
+    """A file lying in raw/ for the key: refused unread, or read and (if within the limits) archived."""
+
+    entry: Entry
+    data: bytes | None = None
+    received: archive.Received | None = None
+    refusal: str | None = None
+
+
+def _read_present(con, entries: list[Entry], archive_dir: Path, key: list[str], run_id: str) -> list[_Present]:
+    """Phase 1, durable: read each file once and register its bytes (its own commits)."""
+    out = []
+    for e in entries:
+        if e.status == "refused":
+            out.append(_Present(e, refusal=f"{e.where}: {e.reason}"))
+            continue
+        try:
+            data = read_bytes(e.path)
+        except (UnsafeFile, OSError) as err:
+            out.append(_Present(e, refusal=f"{e.where}: {err}"))
+            continue
+        if len(data) > MAX_FILE_BYTES:  # refused unread beyond the limit: nothing to keep whole
+            out.append(_Present(e, data=data))
+            continue
+        out.append(_Present(e, data=data, received=archive.register(
+            con, archive_dir, key, e.path.name, Path(e.path.name).suffix.lower(), data, run_id)))
+    return out
+
+
+def _judge(con, result: ValidationResult, key: list[str], received: archive.Received, table: str, select: str,
+           reports_dir: Path, run_id: str) -> tuple:
+    """Record the outcome of one version (derived) and stage its rows if accepted."""
+    round_key = key[0]
+    _check_name_round(received.file_name, round_key, result)
+    outcome = "accepted" if result.accepted else "rejected"
+    report = None if result.accepted else str(write_report(result, reports_dir, round_key))
+    first = result.first_problem()  # never quotes a cell value: it reaches the tracker mart
+    con.execute("INSERT INTO submission_archive VALUES (" + ",".join(["?"] * 15) + ")",
+                key + [received.version, received.sha256, received.file_name, received.archived_path,
+                       received.size_bytes, received.received_at, outcome, result.n_rows, len(result.findings),
+                       first, report, run_id])
+    if result.accepted:
+        incoming = result.rows.reset_index(names="source_row")  # noqa: F841 - read by DuckDB
+        con.register("incoming_rows", incoming)
+        con.execute(f"INSERT INTO {table} {select}", key[:2] + [received.version, received.file_name,
+                                                                received.sha256])
+        con.unregister("incoming_rows")
+    return (received.version, outcome, result.n_rows, len(result.findings), first, report, received.file_name,
+            result.summary())
 
 
 def ingest_department_round(
     con: duckdb.DuckDBPyConnection, raw_dir: Path, reports_dir: Path, catalog: Catalog,
     department: str, round_key: str, run_id: str, kind: str = "indicators", archive_dir: Path | None = None,
+    entries: list[Entry] | None = None,
 ) -> list[FileOutcome]:
     """Archive and validate the department's files of one kind and round, stage the rows of each
     new accepted version, and make the latest accepted version the one in force."""
     table, select = STAGING[kind]
-    if not round_present(raw_dir, round_key):
-        return []  # no folder and no file for the round: what was staged stays as it was
     archive_dir = archive_dir or reports_dir.parent / "archive"
+    entries = scan(raw_dir) if entries is None else entries
     key = [round_key, department, kind]
     where = "round = ? AND department = ? AND kind = ?"
+    round_in_raw = any(e.round == round_key for e in entries)
+    folder_refused = [e for e in entries if e.round == round_key and e.name is None and e.status == "refused"]
+    mine = round_files(entries, department, round_key, kind)
+    present = _read_present(con, mine, archive_dir, key, run_id)
+    for e in folder_refused:  # a round folder that is a link: every delivery of the round is refused
+        present.append(_Present(e, refusal=f"{e.where}: {e.reason}"))
+
     now = dt.datetime.now()
-    known = {r[0]: r[1:] for r in con.execute(
+    judged = {r[0]: r[1:] for r in con.execute(
         f"SELECT sha256, version, outcome, n_rows, n_problems, first_problem, report_path, file_name "
         f"FROM submission_archive WHERE {where}", key).fetchall()}
-    next_version = max((v[0] for v in known.values()), default=0) + 1
-    present = []  # (path, sha, version, outcome, n_rows, n_problems, first_problem, report, summary)
+    registered = archive.versions(con, key)
+    unjudged = [v for v in registered if v.sha256 not in judged]
+    if not round_in_raw and not unjudged:
+        return []  # no folder and no file for the round, nothing new: what was staged stays as it was
+    by_sha = {p.received.sha256: p.data for p in present if p.received}
+    summaries: dict[str, str] = {}
     con.execute("BEGIN TRANSACTION")
     try:
-        for path in department_files(raw_dir, department, round_key, kind):
-            sha = sha256_of(path)
-            if sha in known:  # the same bytes again: recognised, nothing changes
-                version, outcome, n_rows, n_problems, first, report, first_name = known[sha]
-                note = "" if first_name == path.name else f" (same bytes as {first_name})"
-                summary = (f"accepted: {n_rows} rows" if outcome == "accepted" else f"rejected: {first}") + note
-                present.append((path, sha, version, outcome, n_rows, n_problems, first, report, summary))
-                continue
-            result = validate_file(path, catalog, department=department, round_key=round_key, kind=kind)
-            _check_name_round(path, round_key, result)
-            outcome = "accepted" if result.accepted else "rejected"
-            report = None if result.accepted else str(write_report(result, reports_dir, round_key))
-            first = result.first_problem()  # never quotes a cell value: it reaches the tracker mart
-            stored = _archive_copy(path, archive_dir, round_key, department, sha)
-            con.execute("INSERT INTO submission_archive VALUES (" + ",".join(["?"] * 15) + ")",
-                        key + [next_version, sha, path.name, str(stored), path.stat().st_size, now, outcome,
-                               result.n_rows, len(result.findings), first, report, run_id])
-            if result.accepted:
-                incoming = result.rows.reset_index(names="source_row")  # noqa: F841 - read by DuckDB
-                con.register("incoming_rows", incoming)
-                con.execute(f"INSERT INTO {table} {select}", [round_key, department, next_version, path.name, sha])
-                con.unregister("incoming_rows")
-            known[sha] = (next_version, outcome, result.n_rows, len(result.findings), first, report, path.name)
-            present.append((path, sha, next_version, outcome, result.n_rows, len(result.findings), first, report,
-                            result.summary()))
-            next_version += 1
-
-        # The version in force: of the files now in raw/, the accepted one that arrived last (so a
-        # department can put an earlier version back); if every file in raw/ is rejected, the
-        # latest accepted version ever received stays in force from the archive (a broken
-        # resubmission never removes what was published). No file in raw/: nothing in force.
-        con.execute(f"DELETE FROM submission_winners WHERE {where}", key)
-        winner = None
-        accepted_here = [p[1] for p in present if p[3] == "accepted"]
-        if present:
-            candidates = accepted_here or None
-            winner = con.execute(
-                f"SELECT version, sha256, file_name, archived_path, received_at, n_rows FROM submission_archive "
-                f"WHERE {where} AND outcome = 'accepted' AND (? IS NULL OR list_contains(?, sha256)) "
-                f"ORDER BY version DESC LIMIT 1", key + [candidates, candidates]).fetchone()
-        if winner:
-            con.execute("INSERT INTO submission_winners VALUES (?, ?, ?, ?, ?, ?)", key + list(winner[:3]))
-
-        con.execute(f"DELETE FROM submission_files WHERE {where}", key)
-        outcomes = []
-        present_shas = {p[1] for p in present}
-        for path, sha, version, outcome, n_rows, n_problems, first, report, summary in present:
-            status = outcome if outcome == "rejected" else ("accepted" if winner and version == winner[0] else "superseded")
-            con.execute("INSERT OR REPLACE INTO submission_files VALUES (" + ",".join(["?"] * 15) + ")",
-                        key + [path.name, str(path), sha, version,
-                               dt.datetime.fromtimestamp(path.stat().st_mtime), now, status, n_rows, n_problems,
-                               first, report, run_id])
-            if winner and status == "rejected" and winner[1] not in present_shas:
-                summary += f" (the earlier accepted {winner[2]}, version {winner[0]}, stays in force)"
-            outcomes.append(FileOutcome(round_key, department, path.name, status, n_rows or 0, n_problems, summary,
-                                        report, kind))
-        if winner and winner[1] not in present_shas:  # in force from the archive: the file left raw/
-            con.execute("INSERT INTO submission_files VALUES (" + ",".join(["?"] * 15) + ")",
-                        key + [winner[2], winner[3], winner[1], winner[0], winner[4], now, "kept", winner[5], 0,
-                               None, None, run_id])
+        # Every registered version not judged yet: the new ones from the bytes just read, the others
+        # (a rebuild, or a version that left raw/) from the archive.
+        for v in unjudged:
+            data = by_sha.get(v.sha256)
+            data = archive.load(archive_dir, v) if data is None else data
+            result = validate_bytes(v.file_name, data, catalog, department=department, round_key=round_key,
+                                    kind=kind)
+            *judged[v.sha256], summaries[v.sha256] = _judge(con, result, key, v, table, select, reports_dir, run_id)
+        outcomes = _settle(con, key, where, present, judged, summaries, catalog, reports_dir, round_in_raw,
+                           registered, run_id, now)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return outcomes
+
+
+def _settle(con, key, where, present: list[_Present], judged: dict, summaries: dict, catalog: Catalog,
+            reports_dir: Path, round_in_raw: bool, registered: list, run_id: str, now) -> list[FileOutcome]:
+    """Choose the version in force and record the files in raw/ with their status (derived)."""
+    round_key, department, kind = key
+    # The version in force: of the files now in raw/, the accepted one that arrived last (so a
+    # department can put an earlier version back); if every file in raw/ is rejected, the latest
+    # accepted version ever received stays in force from the archive (a broken resubmission never
+    # removes what was published). Files in raw/ but none readable: nothing in force. A round
+    # absent from raw/ altogether (rebuilt from the archive): its latest accepted version.
+    readable = [p for p in present if p.received]
+    accepted_here = [p.received.sha256 for p in readable if judged[p.received.sha256][1] == "accepted"]
+    winner = None
+    if readable or not round_in_raw:
+        candidates = accepted_here or None
+        winner = con.execute(
+            f"SELECT version, sha256, file_name, archived_path, received_at, n_rows FROM submission_archive "
+            f"WHERE {where} AND outcome = 'accepted' AND (? IS NULL OR list_contains(?, sha256)) "
+            f"ORDER BY version DESC LIMIT 1", key + [candidates, candidates]).fetchone()
+    con.execute(f"DELETE FROM submission_winners WHERE {where}", key)
+    if winner:
+        con.execute("INSERT INTO submission_winners VALUES (?, ?, ?, ?, ?, ?)", key + list(winner[:3]))
+
+    con.execute(f"DELETE FROM submission_files WHERE {where}", key)
+    outcomes = []
+    present_shas = {p.received.sha256 for p in readable}
+    insert = "INSERT OR REPLACE INTO submission_files VALUES (" + ",".join(["?"] * 15) + ")"
+    for p in present:
+        name = p.entry.path.name
+        if p.received is None:  # refused unread (a link), or over the size limit
+            if p.refusal:
+                status, n_rows, problems, first, report, summary = "refused", 0, 1, p.refusal, None, \
+                    f"refused: {p.refusal} — rule {NOT_REGULAR}"
+            else:
+                result = validate_bytes(name, p.data, catalog, department=department, round_key=round_key, kind=kind)
+                status, n_rows, problems, first = "rejected", 0, len(result.findings), result.first_problem()
+                report, summary = str(write_report(result, reports_dir, round_key)), result.summary()
+            con.execute(insert, key + [name, str(p.entry.path), "", 0, None, now, status, n_rows, problems, first,
+                                       report, run_id])
+            outcomes.append(FileOutcome(round_key, department, name, status, n_rows, problems, summary, report, kind))
+            continue
+        sha = p.received.sha256
+        version, outcome, n_rows, n_problems, first, report, first_name = judged[sha][:7]
+        summary = summaries.get(sha) or (f"accepted: {n_rows} rows" if outcome == "accepted" else f"rejected: {first}")
+        if first_name != name:
+            summary += f" (same bytes as {first_name})"
+        status = outcome if outcome == "rejected" else ("accepted" if winner and version == winner[0] else "superseded")
+        con.execute(insert, key + [name, str(p.entry.path), sha, version, p.received.received_at, now, status, n_rows,
+                                   n_problems, first, report, run_id])
+        if winner and status == "rejected" and winner[1] not in present_shas:
+            summary += f" (the earlier accepted {winner[2]}, version {winner[0]}, stays in force)"
+        outcomes.append(FileOutcome(round_key, department, name, status, n_rows or 0, n_problems, summary, report,
+                                    kind))
+    if winner and winner[1] not in present_shas:  # in force from the archive: the file left raw/
+        con.execute(insert, key + [winner[2], winner[3], winner[1], winner[0], winner[4], now, "kept", winner[5], 0,
+                                   None, None, run_id])
+    return outcomes
+
+
+def rounds_to_rederive(con: duckdb.DuckDBPyConnection, department: str, kind: str) -> list[str]:
+    """Rounds with a registered version that the derived warehouse has not judged: after a rebuild,
+    a change of the internal schema, or a lost internal database. Intake processes them beside the
+    run's own rounds, so the derived state is always whole, whichever round a run was started for."""
+    return [r[0] for r in con.execute(
+        """SELECT DISTINCT h.round FROM history.received_files h
+           WHERE h.department = ? AND h.kind = ? AND NOT EXISTS (
+               SELECT 1 FROM submission_archive a WHERE a.round = h.round AND a.department = h.department
+               AND a.kind = h.kind AND a.sha256 = h.sha256)
+           ORDER BY 1""", [department, kind]).fetchall()]

@@ -6,6 +6,9 @@ The workbook: sheet `Indberetning` (read by the pipeline: the first visible shee
 row, a row of Danish labels, the header row with the exact column names and one prefilled row per
 cell the department is expected to deliver for one example period (the round's month); sheet
 `Koder` lists the codes for reference.
+
+Every cell is written through `neutral.csv_cell`: a text from the catalog or the code lists can
+never become a formula in the workbook (or when a clerk later edits the cell).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from assets.intake.neutral import csv_cell
 from schemas.catalog import MEAN_COMPUTATIONS, SHARE_COMPUTATIONS, Catalog
 from schemas.code_lists import CITY, codes, district_codes, load_code_list
 from schemas.submission import COLUMNS, LABELS_DA, ROUND_RE
@@ -124,7 +128,8 @@ def make_template(catalog: Catalog, department: str, round_key: str, path: Path)
     ws.title = SHEET
 
     # Row 1: title, merged over the columns.
-    ws.cell(TITLE_ROW, 1, f"Integrationsbarometer – {_department_name(department)} ({department}) – runde {round_key}")
+    ws.cell(TITLE_ROW, 1, csv_cell(f"Integrationsbarometer – {_department_name(department)} ({department}) – "
+                                   f"runde {round_key}"))
     ws.cell(TITLE_ROW, 1).font = _TITLE_FONT
     ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(COLUMNS))
 
@@ -136,9 +141,9 @@ def make_template(catalog: Catalog, department: str, round_key: str, path: Path)
         "series": ", ".join(s["indicator"] for s in series),
     }
     for i, c in enumerate(COLUMNS, start=1):
-        label = ws.cell(LABEL_ROW, i, LABELS_DA[c])
+        label = ws.cell(LABEL_ROW, i, csv_cell(LABELS_DA[c]))
         label.font = _LABEL_FONT
-        head = ws.cell(HEADER_ROW, i, c)
+        head = ws.cell(HEADER_ROW, i, csv_cell(c))
         head.font, head.fill = _HEADER_FONT, _HEADER_FILL
         comment = Comment(RULES[c].format(**rule_args), "barometer")
         comment.width, comment.height = 320, 140
@@ -149,7 +154,7 @@ def make_template(catalog: Catalog, department: str, round_key: str, path: Path)
     # Rows 4..: one row per expected cell; the cells to fill are shaded.
     for r, row in enumerate(rows, start=FIRST_DATA_ROW):
         for c in ("department", "round", "indicator", "reference_period", "district", "group", "sex"):
-            ws[f"{col[c]}{r}"] = row[c]
+            ws[f"{col[c]}{r}"] = csv_cell(row[c])
         for c in row["_series"]["fill"]:
             ws[f"{col[c]}{r}"].fill = _INPUT_FILL
     last_row = FIRST_DATA_ROW + len(rows) - 1
@@ -204,15 +209,15 @@ def _codes_sheet(ws, series: list[dict]) -> None:
 
     def table(title: str, header: list[str], rows: list[list]) -> None:
         nonlocal r
-        ws.cell(r, 1, title).font = _TITLE_FONT
+        ws.cell(r, 1, csv_cell(title)).font = _TITLE_FONT
         r += 1
         for i, h in enumerate(header, start=1):
-            cell = ws.cell(r, i, h)
+            cell = ws.cell(r, i, csv_cell(h))
             cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         r += 1
         for row in rows:
             for i, v in enumerate(row, start=1):
-                ws.cell(r, i, v).alignment = Alignment(vertical="top", wrap_text=i == len(row))
+                ws.cell(r, i, csv_cell(v)).alignment = Alignment(vertical="top", wrap_text=i == len(row))
             r += 1
         r += 1
 

@@ -15,7 +15,7 @@ from assets.intake.reader import ReadError, parse_file_name, read_submission
 from schemas.catalog import Catalog
 from schemas.code_lists import CITY, codes
 from schemas.kinds import KINDS, Kind
-from schemas.submission import KEY, LABELS_DA
+from schemas.submission import COMPLETENESS_CELL, KEY, LABELS_DA, district_coverage
 
 FINDING_COLUMNS = ["file", "row", "column", "rule", "value", "message"]
 
@@ -158,7 +158,6 @@ def _message(r, kind: Kind) -> str:
     return f"{where}{val} — rule {r['rule']}: {_explain(r['rule'], kind)}"
 
 
-COMPLETENESS_CELL = ["indicator", "reference_period", "group", "sex"]
 
 
 def _explain_completeness(found: pd.DataFrame, typed: pd.DataFrame, dropped: pd.DataFrame, kind: Kind) -> pd.DataFrame:
@@ -179,8 +178,10 @@ def _explain_completeness(found: pd.DataFrame, typed: pd.DataFrame, dropped: pd.
         cell = tuple(str(typed.at[r["row"], c]) for c in COMPLETENESS_CELL)
         if cell in bad_cells:
             continue
-        same = typed[(typed[COMPLETENESS_CELL].astype(str) == list(cell)).all(axis=1)]
-        missing = [d for d in districts if d not in set(same["district"])]
+        same = typed[(typed[COMPLETENESS_CELL].astype(str) == list(cell)).all(axis=1) & (typed["district"] != CITY)]
+        covered = district_coverage(same)
+        have = {k[-1] for k, ok in covered.items() if ok}
+        missing = [d for d in districts if d not in have]
         found.at[i, "value"] = "missing: " + ", ".join(missing)
         found.at[i, "message"] = _message(found.loc[i], kind)
         keep.append(i)
@@ -260,4 +261,17 @@ def validate_file(path: Path, catalog: Catalog, department: str | None = None, r
     )
     if result.findings.empty:
         result.rows = typed
+    return result
+
+
+def validate_bytes(name: str, data: bytes, catalog: Catalog, department: str | None = None,
+                   round_key: str | None = None, kind: str | None = None) -> ValidationResult:
+    """Validate a file's bytes, already read (once) into memory, under the name it arrived with."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (Path(name).name or "unnamed")
+        path.write_bytes(data)
+        result = validate_file(path, catalog, department, round_key, kind)
+    result.path = Path(name)
     return result

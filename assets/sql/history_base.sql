@@ -4,9 +4,9 @@ SELECT
     o.indicator, c.area, c.title_en, c.title_da, c.unit, c.decimals, c.direction, c.main_goal,
     c.computation, c.source_kind, c.significance_level,
     o.reference_period, o.reference_date, o.period_type,
-    round(o.value, c.decimals)           AS value,
+    publish_round(o.value, c.decimals)           AS value,
     c.reference_group                    AS comparison_group,
-    round(o.reference_value, c.decimals) AS comparison_value,
+    publish_round(o.reference_value, c.decimals) AS comparison_value,
     o.numerator, o.denominator, o.reference_numerator, o.reference_denominator, o.group_sd, o.reference_sd,
     o.published_round, o.source_files, o.source_rows, o.catalog_version
 FROM indicator_observations AS o

@@ -93,7 +93,7 @@ SELECT
     t.area_id, t.area_name, t.area_group, t.district, t.reference_period, t.reference_date,
     t.rule_set, t.rule_in_force, t.sections, CAST(t.residents AS BIGINT) AS residents,
     CAST(t.residents_18_64 AS BIGINT) AS residents_18_64, CAST(t.outside_labour_market AS BIGINT) AS outside_labour_market,
-    round(t.share_outside, 1) AS share_outside, round(t.max_section_share, 1) AS max_section_share,
+    publish_round(t.share_outside, 1) AS share_outside, publish_round(t.max_section_share, 1) AS max_section_share,
     t.max_section_small,
     t.area_type, t.on_ministry_list,
     e.previous_period, e.previously_listed, e.change_reason,
@@ -114,9 +114,9 @@ SELECT
     count(*) FILTER (WHERE area_type = 'risk') AS risk_areas,
     count(*) FILTER (WHERE area_type = 'neutral') AS neutral_areas,
     CAST(sum(family_dwellings) FILTER (WHERE on_ministry_list) AS BIGINT) AS family_dwellings_vulnerable,
-    round(100 * sum(outside_labour_market) FILTER (WHERE area_type = 'vulnerable')
+    publish_round(100 * sum(outside_labour_market) FILTER (WHERE area_type = 'vulnerable')
           / nullif(sum(residents_18_64) FILTER (WHERE area_type = 'vulnerable'), 0), 1) AS share_outside_vulnerable,
-    round(100 * sum(outside_labour_market) FILTER (WHERE area_type = 'high_risk')
+    publish_round(100 * sum(outside_labour_market) FILTER (WHERE area_type = 'high_risk')
           / nullif(sum(residents_18_64) FILTER (WHERE area_type = 'high_risk'), 0), 1) AS share_outside_high_risk,
     count(*) FILTER (WHERE change_reason = 'rule change') AS moved_by_rule_change,
     count(*) FILTER (WHERE change_reason = 'rule change' AND on_ministry_list) AS listed_by_rule_change,

@@ -1,9 +1,8 @@
 -- Internal warehouse tables (warehouse/internal/barometer_internal.duckdb). Idempotent DDL.
 -- These hold unsuppressed counts: internal only, never published as they are.
 
--- Every file that ever arrived, by content: one row per department x round x kind x distinct
--- bytes, numbered in order of arrival (version). The bytes are copied to <warehouse>/archive/.
--- The same bytes sent twice are recognised and change nothing.
+-- Every version in the durable register (history.received_files) with the outcome of its
+-- validation: derived, refilled by validating each registered version from its archived bytes.
 CREATE TABLE IF NOT EXISTS submission_archive (
     round           VARCHAR NOT NULL,
     department      VARCHAR NOT NULL,
@@ -11,7 +10,7 @@ CREATE TABLE IF NOT EXISTS submission_archive (
     version         INTEGER NOT NULL,   -- 1, 2, ... in order of arrival
     sha256          VARCHAR NOT NULL,
     file_name       VARCHAR NOT NULL,   -- the name it first arrived under
-    archived_path   VARCHAR NOT NULL,
+    archived_path   VARCHAR NOT NULL,   -- relative to warehouse/archive/
     size_bytes      BIGINT NOT NULL,
     received_at     TIMESTAMP NOT NULL, -- when the pipeline first saw these bytes
     outcome         VARCHAR NOT NULL,   -- accepted | rejected
@@ -31,7 +30,8 @@ CREATE TABLE IF NOT EXISTS submission_winners (
     PRIMARY KEY (round, department, kind)
 );
 
--- The files in raw/ at the last run, with their version's outcome.
+-- The files in raw/ at the last run, with their version's outcome (refused: a link or another
+-- non-regular file, never read: sha256 '' and version 0).
 CREATE TABLE IF NOT EXISTS submission_files (
     round           VARCHAR NOT NULL,
     department      VARCHAR NOT NULL,
@@ -93,9 +93,10 @@ CREATE TABLE IF NOT EXISTS dwelling_rows (
 );
 
 -- The rows in force as of a round: the winning version of each department and round, then, for
--- each cell (series, period, district, subunit, group, sex), the latest round that delivered it:
--- a later round's row for a cell is a correction and replaces the earlier one; cells it does not
--- resend stay as they were. Earlier versions and rounds stay in submission_rows.
+-- each cell (series, period, district, subunit, group), the latest round that delivered it: a
+-- later round's rows for a cell are a correction and replace ALL earlier rows of that cell,
+-- whatever sex split either used (a T row corrected as F + M, or F + M corrected as T); cells it
+-- does not resend stay as they were. Earlier versions and rounds stay in submission_rows.
 CREATE OR REPLACE MACRO rows_as_of(as_of) AS TABLE
 SELECT r.*
 FROM submission_rows r
@@ -103,27 +104,9 @@ JOIN submission_winners w
   ON w.round = r.round AND w.department = r.department AND w.kind = 'indicators' AND w.version = r.version
 WHERE r.round <= as_of
 QUALIFY r.round = max(r.round) OVER (PARTITION BY r.indicator, r.reference_period, r.district,
-                                     coalesce(r.subunit, ''), r.population_group, r.sex);
+                                     coalesce(r.subunit, ''), r.population_group);
 
 CREATE OR REPLACE VIEW current_rows AS SELECT * FROM rows_as_of('9999-99');
-
--- City figures as first published in each round (frozen when the round is first published).
-CREATE TABLE IF NOT EXISTS indicator_vintages (
-    vintage_round    VARCHAR NOT NULL,
-    indicator        VARCHAR NOT NULL,
-    reference_period VARCHAR NOT NULL,
-    value            DOUBLE,
-    frozen_at        TIMESTAMP NOT NULL,
-    PRIMARY KEY (vintage_round, indicator, reference_period)
-);
-
--- Which run froze a round's vintage, and whether that run published it: a round frozen by a run
--- that then failed was never published, so the next run freezes it again.
-CREATE TABLE IF NOT EXISTS vintage_freezes (
-    vintage_round VARCHAR PRIMARY KEY,
-    run_id        VARCHAR NOT NULL,
-    published     BOOLEAN NOT NULL
-);
 
 CREATE TABLE IF NOT EXISTS indicator_observations (
     indicator          VARCHAR NOT NULL,

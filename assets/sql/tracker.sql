@@ -6,7 +6,7 @@ SELECT *, status = 'missing' AND current_date > deadline AS overdue
 FROM (
 WITH bounds AS (
     SELECT min(CAST(round || '-01' AS DATE)) AS first, max(CAST(round || '-01' AS DATE)) AS last
-    FROM submission_archive
+    FROM (SELECT round FROM submission_archive UNION ALL SELECT round FROM submission_files)
 ),
 rounds AS (  -- every round from the first to the last one delivered, so an empty round shows too
     SELECT strftime(d, '%Y-%m') AS round
@@ -23,9 +23,11 @@ files AS (
            count(*) FILTER (WHERE kind = 'indicators' AND status <> 'kept') AS files_received,
            count(*) FILTER (WHERE kind <> 'indicators' AND status <> 'kept') AS housing_files_received,
            count(*) FILTER (WHERE kind = 'indicators' AND status = 'rejected') AS files_rejected,
+           count(*) FILTER (WHERE status = 'refused') AS files_refused,
            bool_or(kind = 'indicators' AND status = 'kept') AS earlier_version_kept,
            max(received_at) AS last_arrival,
-           min(first_problem) FILTER (WHERE kind = 'indicators' AND status = 'rejected') AS first_problem
+           coalesce(min(first_problem) FILTER (WHERE kind = 'indicators' AND status = 'rejected'),
+                    min(first_problem) FILTER (WHERE status = 'refused')) AS first_problem
     FROM submission_files GROUP BY 1, 2
 ),
 versions AS (
@@ -39,11 +41,13 @@ SELECT
     coalesce(f.files_received, 0) AS files_received,
     coalesce(v.versions_received, 0) AS versions_received,
     coalesce(f.files_rejected, 0) AS files_rejected,
+    coalesce(f.files_refused, 0) AS files_refused,
     coalesce(f.housing_files_received, 0) AS housing_files_received,
     w.version AS version_in_force, w.file_name AS file_in_force,
     CASE WHEN w.version IS NOT NULL AND coalesce(f.files_rejected, 0) = 0 THEN 'accepted'
          WHEN w.version IS NOT NULL THEN 'accepted, later file rejected'
-         WHEN coalesce(f.files_received, 0) > 0 THEN 'rejected'
+         WHEN coalesce(f.files_received, 0) - coalesce(f.files_refused, 0) > 0 THEN 'rejected'
+         WHEN coalesce(f.files_refused, 0) > 0 THEN 'refused'
          WHEN coalesce(CASE WHEN right(r.round, 2) = '05' THEN du.spring ELSE du.november END, false)
               AND o.first_round IS NOT NULL AND o.first_round <= r.round THEN 'missing'
          ELSE 'not due' END AS status,
