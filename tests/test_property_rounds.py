@@ -56,14 +56,14 @@ class Spec:
     groups: tuple[str, ...]
     kind: str            # rate | mean | count
     periods: dict
-    split: str = "random"  # random | T
+    split: str = "random"  # random (per cell) | T (always) | FM (always: the catalog cuts it by sex)
     subunits: bool = False
 
 
 # the series delivered (docs/submissions.md, "What each department delivers"); indicators cut from
 # them are every catalog entry with that `source`
 SERIES = {
-    "EMP-M": Spec("BIF", True, ("IMM",), "rate", MONTHS),                 # EMP-M, EMP-1 (F), EMP-2 (M)
+    "EMP-M": Spec("BIF", True, ("IMM",), "rate", MONTHS, split="FM"),     # EMP-M, EMP-1 (F), EMP-2 (M)
     "SAF-2": Spec("BIF", False, ("ALL",), "rate", MONTHS),                # survey rate, city
     "EDU-E": Spec("BUF", True, ("IMM",), "rate", MONTHS, split="T"),      # register rate, always T
     "EDU-M": Spec("BUF", False, ("BIL", "MON"), "mean", YEARS),           # gap of means with sd, years
@@ -72,6 +72,9 @@ SERIES = {
     "CUL-3": Spec("KFF", False, ("IMM", "DAN"), "rate", MONTHS),          # survey gap of rates
     "HEA-1": Spec("SUF", False, ("IMM", "DAN"), "rate", MONTHS),          # survey rate + comparison
 }
+
+# series whose cells change their sex split in later rounds' corrections (every split is forced)
+FLIPPED = ("HOU-3", "SAF-2", "CUL-3", "HOU-2")
 
 CATALOG = rc.load_catalog()
 RULES = rc.load_disclosure()
@@ -97,6 +100,7 @@ class Gen:
         # districts whose HOU-2 rows come in two housing sections (stable across rounds)
         self.sectioned = set(r.sample(rc.DISTRICTS, 3))
         self.delivered: dict[str, list[str]] = {s: [] for s in SERIES}
+        self.last_split: dict[tuple, str] = {}  # cell -> the split it was last sent with
 
     # -- cells
     def _den(self) -> int:
@@ -175,12 +179,13 @@ class Gen:
     def _sd(self, kind: str) -> str:
         return f"{self.rng.uniform(1.5, 3.5):.2f}" if kind == "grades" else f"{self.rng.uniform(2, 15):.1f}"
 
-    def table(self, series: str, period: str, sexes: dict[str, str], only_units=None) -> list[rc.Row]:
-        """All rows of one series and period (every district, or KBH), one sex split per group."""
+    def table(self, series: str, period: str, mode: str = "mixed", only_units=None) -> list[rc.Row]:
+        """All rows of one series and period (every district, or KBH). The sex split is decided per
+        cell (docs/submissions.md): `mode` T, FM, mixed (each cell at random) or flip (each cell
+        the other way than it was last sent)."""
         spec, r = SERIES[series], self.rng
         rows: list[rc.Row] = []
         for grp in spec.groups:
-            split = sexes[grp]
             if spec.districts:
                 units = []
                 for dist in rc.DISTRICTS:
@@ -217,6 +222,7 @@ class Gen:
                 elif series != "EDU-M":
                     self._tie_totals(cells, lambda n, d: Fraction(n, d), c["decimals"], mean=True)
             for (dist, sub), (n, d) in zip(units, cells):
+                split = self.split_of((series, period, dist, sub, grp), mode)
                 parts = [("T", n, d)] if split == "T" else [
                     (s, pn, pd) for s, (pn, pd) in zip("FM", self._split(n, d, spec.kind == "mean"))]
                 for sex, pn, pd in parts:
@@ -263,25 +269,32 @@ class Gen:
         return rows
 
     def control_totals(self, rows: list[rc.Row]) -> list[rc.Row]:
-        """Sometimes a KBH control total per period, group and sex (sometimes wrong): never used."""
+        """Sometimes a KBH control total per period and group, as one T cell, or F + M for a series
+        cut by sex (sometimes wrong): never used as data."""
         out = []
-        keys = {(x.series, x.period, x.group, x.sex) for x in rows if x.district != rc.CITY}
-        for s, p, g, sex in sorted(keys):
+        keys = {(x.series, x.period, x.group) for x in rows if x.district != rc.CITY}
+        for s, p, g in sorted(keys):
             if not SERIES[s].districts or self.rng.random() > 0.25:
                 continue
-            part = [x for x in rows if (x.series, x.period, x.group, x.sex) == (s, p, g, sex)]
-            n = sum(x.num for x in part) + self.rng.choice([0, 0, 3])
-            d = None if SERIES[s].kind == "count" else sum(x.den for x in part) + self.rng.choice([0, 0, 7])
-            out.append(rc.Row(s, p, rc.CITY, "", g, sex, n, d))
+            for sex in ("FM" if SERIES[s].split == "FM" else "T"):  # a series cut by sex: F + M
+                part = [x for x in rows if (x.series, x.period, x.group) == (s, p, g) and sex in ("T", x.sex)]
+                n = sum(x.num for x in part) + self.rng.choice([0, 0, 3])
+                d = None if SERIES[s].kind == "count" else sum(x.den for x in part) + self.rng.choice([0, 0, 7])
+                out.append(rc.Row(s, p, rc.CITY, "", g, sex, n, d))
         return out
 
-    def sexes(self, series: str, forced: str | None = None) -> dict[str, str]:
-        spec = SERIES[series]
-        if forced:
-            return {g: forced for g in spec.groups}
-        if spec.split == "T":
-            return {g: "T" for g in spec.groups}
-        return {g: ("FM" if self.rng.random() < 0.4 else "T") for g in spec.groups}
+    def split_of(self, cell: tuple, mode: str) -> str:
+        spec = SERIES[cell[0]]
+        if spec.split != "random":
+            split = spec.split
+        elif mode == "flip" and cell in self.last_split:
+            split = "FM" if self.last_split[cell] == "T" else "T"
+        elif mode in ("T", "FM"):
+            split = mode
+        else:
+            split = "FM" if self.rng.random() < 0.4 else "T"
+        self.last_split[cell] = split
+        return split
 
     def department_file(self, rnd: str, dept: str, first_round: bool, forced: dict, redo: bool = False) -> list[rc.Row]:
         """One department's file for a round: the new periods of its series, and corrections of
@@ -294,7 +307,7 @@ class Gen:
             if redo and r.random() < 0.2:
                 continue  # a resubmission that leaves a series out: the round's version in force lacks it
             new = [p for p in spec.periods[rnd]]
-            if not first_round and r.random() < 0.1 and series not in forced:
+            if not first_round and r.random() < 0.1 and not any(x == series for x, _ in forced):
                 new = []  # the series is late this round
             earlier = [p for p in self.delivered[series] if p not in new]
             corrections = [p for p in earlier if (series, p) in forced or r.random() < 0.35]
@@ -307,9 +320,9 @@ class Gen:
                         only = {(d, s) for d in rc.DISTRICTS for s in (["A1"] if d in self.sectioned else [""])}
                     if series == "HEA-1" and r.random() < 0.3:
                         # a correction of one group only: the other group's cells stay as they were
-                        rows += [x for x in self.table(series, p, self.sexes(series)) if x.group == "IMM"]
+                        rows += [x for x in self.table(series, p) if x.group == "IMM"]
                         continue
-                rows += self.table(series, p, self.sexes(series, f), only)
+                rows += self.table(series, p, f or "mixed", only)
             if not redo:
                 self.delivered[series] += [p for p in new if p not in self.delivered[series]]
         rows += self.control_totals(rows)
@@ -322,18 +335,20 @@ class Gen:
         departments = sorted({s.department for s in SERIES.values()})
         late: list[tuple[str, str]] = []
         for i, rnd in enumerate(ROUNDS):
+            # corrections that change the sex split, both ways: round 1 sends one period as T and
+            # one as F + M, round 2 corrects both the other way; the last round flips again
             forced = {}
             if i == 0:
-                forced = {("EMP-M", "2007-08"): "T", ("EMP-M", "2008-02"): "FM"}
-            elif i == 1:  # corrections that change the sex split, both ways
-                forced = {("EMP-M", "2007-08"): "FM", ("EMP-M", "2008-02"): "T"}
+                forced = {(s, p): m for s in FLIPPED for p, m in zip(MONTHS[rnd], ("T", "FM"))}
+            elif i == 1:
+                forced = {(s, p): "flip" for s in FLIPPED for p in MONTHS["2008-05"]}
             elif i == 3:
-                forced = {("EMP-M", "2008-08"): r.choice(["T", "FM"])}
+                forced = {(s, "2008-08"): "flip" for s in FLIPPED}
             run = 1 if rnd in FIRST_RUN_ROUNDS else 2
             for dept in departments:
-                if i > 0 and r.random() < 0.1 and dept != "BIF":
+                if i > 0 and r.random() < 0.1 and not any(SERIES[x].department == dept for x, _ in forced):
                     continue  # nothing from this department this round
-                rows = self.department_file(rnd, dept, i == 0, forced if dept == "BIF" else {})
+                rows = self.department_file(rnd, dept, i == 0, forced)
                 if not rows:
                     continue
                 arrival += 1
@@ -362,7 +377,7 @@ class Gen:
             if self.rng.random() < 0.2:
                 continue
             for p in sorted({x.period for x in first.rows if x.series == series}):
-                out += self.table(series, p, self.sexes(series))
+                out += self.table(series, p)
         return out + self.control_totals(out)
 
 
