@@ -407,7 +407,7 @@ def published(db: Path) -> dict:
                          "change_since_previous, light, test, p_value, significance, comparison_value, published_round "
                          "FROM barometer_history"),
             "districts": q("SELECT indicator, district, reference_period, value, city_value, deviation_from_city, "
-                           "change_since_previous, share_of_city, suppressed, suppression_reason, note, "
+                           "change_since_previous, share_of_city, rank, ranked_districts, suppressed, suppression_reason, note, "
                            "published_round FROM district_values"),
             "vintages": q("SELECT vintage_round, indicator, reference_period, value_as_published, latest_value, revised "
                           "FROM barometer_vintages"),
@@ -658,12 +658,42 @@ def compare(deliveries: list[rc.Delivery], pub: dict) -> list[Finding]:
                          lambda mm: _district_change(mm, D, code, p, dist))
                 if c["computation"] in ("rate", "count", "cumulative_count"):
                     ck.check("share of city", code, p, dist, r.share_of_city, lambda mm: _share(mm, code, p, dist))
+            _ranks(ck, code, p, D)
             _recoverable(ck, code, p, hidden)
         if c["computation"] == "cumulative_count":
             _cumulative_safe(ck, code, periods, D)
 
     _vintages(ck, deliveries, pub["vintages"], H)
     return ck.out
+
+
+BEST = {"must_rise": lambda v: -v, "toward_100": lambda v: -v, "must_fall": lambda v: v,
+        "must_not_rise": lambda v: v, "toward_zero": abs}
+
+
+def _ranks(ck: Checker, code: str, p: str, D: dict) -> None:
+    """docs/warehouse.md: the rank among the published districts, 1 = best for the direction, ties
+    share the lower rank; NULL for KBH, hidden cells and other directions."""
+    key = BEST.get(CATALOG["indicators"][code]["direction"])
+    rows = {d: D.get((code, p, d)) for d in rc.DISTRICTS}
+
+    def ranks(mm: Model):
+        shown = {d: mm.value(code, p, d) for d, r in rows.items()
+                 if r is not None and not bool(r.suppressed) and mm.value(code, p, d) is not None}
+        if key is None:
+            return {d: (None, None) for d in shown}
+        return {d: (1 + sum(key(w) < key(v) for w in shown.values()), len(shown)) for d, v in shown.items()}
+
+    as_int = lambda x: None if _none(x) is None else int(x)  # noqa: E731
+    pub = {d: (as_int(r.rank), as_int(r.ranked_districts)) for d, r in rows.items()
+           if r is not None and not bool(r.suppressed) and _none(r.value) is not None}
+    ck.check("rank among the published districts", code, p, "*", pub, ranks, same=lambda a, b: a == b)
+    for d, r in rows.items():
+        if r is not None and (bool(r.suppressed) or _none(r.value) is None) and _none(r.rank) is not None:
+            ck.add("no rank for a hidden or empty cell", code, p, d, r.rank, None)
+    city = D.get((code, p, rc.CITY))
+    if city is not None and _none(city.rank) is not None:
+        ck.add("no rank on the KBH row", code, p, rc.CITY, city.rank, None)
 
 
 def _district_change(mm: Model, D: dict, code: str, p: str, dist: str):
@@ -772,6 +802,10 @@ def _vintages(ck: Checker, deliveries: list[rc.Delivery], vint, H: dict) -> None
             sub.check("vintage value_as_published", code, period, f"round {rnd}", V[k].value_as_published,
                       lambda mm: mm.value(code, period, rc.CITY))
             h = H.get((code, period))
+            latest = None if h is None else _none(h.value)
+            if bool(V[k].revised) != (not _same(V[k].value_as_published, latest)):
+                sub.add("vintage revised = the figure now differs from the one first published", code, period,
+                        f"round {rnd}", bool(V[k].revised), not _same(V[k].value_as_published, latest))
             if not _same(V[k].latest_value, None if h is None else h.value):
                 sub.add("vintage latest_value = barometer_history value", code, period, f"round {rnd}",
                         V[k].latest_value, None if h is None else h.value)
