@@ -9,7 +9,8 @@ recomputation from the counts in force, written from the documentation (tests/re
   city and the share of the city, at the catalog's decimals with one rounding rule (half away from
   zero on the exact value); the KBH row of district_values equals barometer_history;
 - every light, its test and its p-value;
-- the vintages: each round's figures as first published, beside the latest;
+- the vintages: each edition's figures as first published, beside the latest, and `revised`;
+- the ranks of the published districts;
 - disclosure control: every primary-sensitive district cell is suppressed, nothing derived from a
   suppressed cell is published, and no suppressed cell can be recovered by subtraction from the
   city total (nor, for cumulative counts, from a published earlier period).
@@ -141,23 +142,18 @@ class Gen:
         if mean:
             cells[i][0] += grow * r.randint(15, 35)
         n = sum(c[0] for c in cells)
-        for delta in sorted(range(-300, 301), key=abs):
-            if n + delta < 0 or not _is_tie(value(n + delta, target), decimals):
-                continue
-            # spread delta over cells that have room
-            left = delta
-            for c in r.sample(cells, len(cells)):
-                room = (c[1] - c[0]) if left > 0 and not mean else (c[0] if left < 0 else 10**9)
-                step = max(-room, min(room, left)) if left < 0 else min(room, left)
-                c[0] += step
-                left -= step
-                if left == 0:
-                    break
-            if left == 0:
+        up = 10**9 if mean else sum(c[1] - c[0] for c in cells)  # a share's numerator stays <= its denominator
+        down = n
+        delta = next((x for x in sorted(range(-300, 301), key=abs)
+                      if -down <= x <= up and _is_tie(value(n + x, target), decimals)), None)
+        if delta is None:
+            return
+        for c in r.sample(cells, len(cells)):  # spread the move over cells that have room
+            step = max(-c[0], delta) if delta < 0 else min(delta if mean else c[1] - c[0], delta)
+            c[0] += step
+            delta -= step
+            if delta == 0:
                 return
-            cells_sum = sum(c[0] for c in cells)  # undo is not needed: a partial move is still valid
-            n = cells_sum
-        return
 
     def _split(self, n: int, d: int, mean: bool) -> list[tuple[int, int]]:
         """F and M parts of a cell (each part valid on its own)."""
@@ -752,7 +748,6 @@ def _cumulative_safe(ck: Checker, code: str, periods: list[str], D: dict) -> Non
     """docs/privacy.md rule 5: a period's cells are all published or all suppressed; between two
     published periods every district's increase is 0 or at least min_count."""
     mc = RULES["min_count"]
-    last: dict[str, int] = {}
     for p in periods:
         rows = {d: D.get((code, p, d)) for d in rc.DISTRICTS}
         if any(r is None for r in rows.values()):
@@ -762,8 +757,6 @@ def _cumulative_safe(ck: Checker, code: str, periods: list[str], D: dict) -> Non
             ck.add("cumulative: a period is published whole or not at all", code, p, "*",
                    sorted(d for d, r in rows.items() if r.suppressed), "all or none")
         if flags == {False}:
-            now = {d: int(ck.docs.obs[(code, p, d)].value) for d in rc.DISTRICTS if (code, p, d) in ck.docs.obs}
-
             def small(mm, p=p):
                 cur = {d: int(mm.obs[(code, p, d)].value) for d in rc.DISTRICTS if (code, p, d) in mm.obs}
                 base = _last_published(mm, code, p, D)
@@ -771,8 +764,6 @@ def _cumulative_safe(ck: Checker, code: str, periods: list[str], D: dict) -> Non
 
             ck.check("cumulative: increase since the last published period is 0 or >= min_count", code, p, "*",
                      None, small)
-            last = now
-    del last
 
 
 def _last_published(mm: Model, code: str, p: str, D: dict) -> dict[str, int]:
@@ -785,8 +776,10 @@ def _last_published(mm: Model, code: str, p: str, D: dict) -> dict[str, int]:
 
 
 def _vintages(ck: Checker, deliveries: list[rc.Delivery], vint, H: dict) -> None:
-    """docs/warehouse.md, barometer_vintages: a round's figures as first published (the rounds of
-    run 1 were first published by run 1, from the versions it had), beside the latest."""
+    """docs/warehouse.md, barometer_vintages: each edition's figures as first published, beside the
+    latest. Run 1 publishes edition 2009-05 (its latest round) and reconstructs the back catalogue
+    (2008-05, 2008-11) from the rows in force as of each round, all from the versions it had;
+    run 2 publishes edition 2009-11 with the last round and the late resubmissions."""
     V = {(r.vintage_round, r.indicator, r.reference_period): r for r in vint.itertuples() if r.indicator in INDICATORS}
     for rnd in ROUNDS:
         run = 1 if rnd in FIRST_RUN_ROUNDS else 2
