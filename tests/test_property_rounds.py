@@ -39,7 +39,7 @@ import pytest
 import recompute as rc
 from conftest import run_barometer
 
-SEEDS = [int(s) for s in os.environ.get("BAROMETER_PROPERTY_SEEDS", "11,23,37").split(",") if s]
+SEEDS = [int(s) for s in os.environ.get("BAROMETER_PROPERTY_SEEDS", "11,23,37,53").split(",") if s]
 
 ROUNDS = ["2008-05", "2008-11", "2009-05", "2009-11"]
 FIRST_RUN_ROUNDS = ROUNDS[:3]  # run 1 sees these; run 2 adds the last round and late resubmissions
