@@ -3,6 +3,8 @@
   barometer run [--round R ...]   materialize every asset for the rounds in raw/, print a summary
   barometer check FILE [--department D] [--round R]   validate one file, and its name, exactly as the
                                   pipeline does
+  barometer rebuild               remove everything derived (the internal database, reports) and run
+                                  every round again; the archive and the publication history stay
   barometer summary               print the summary of the last run again
   barometer validate              load and validate the Dagster definitions
   barometer dev                   start the Dagster UI on 127.0.0.1
@@ -60,7 +62,9 @@ def discover(raw_dir: Path) -> Discovery:
     valid = set(rounds_def.get_partition_keys())
     first = min(valid, default="")
     entries = scan(raw_dir)
-    folders = _round_folders(raw_dir)
+    # round folders, empty ones too, and round folders that are links: a link is refused unread,
+    # but its round is run, so the tracker shows that round's deliveries as refused
+    folders = {e.round for e in entries if e.is_folder}
     for folder in sorted(folders):
         if folder not in valid:
             why = f"before the first round ({first})" if folder < first else "the round has not started yet"
@@ -69,6 +73,8 @@ def discover(raw_dir: Path) -> Discovery:
     for e in entries:
         if e.status == "refused":
             out.refused.append(f"{e.where}: {e.reason}")
+        elif e.status == "round_folder":
+            continue
         elif e.status == "ignored":
             out.ignored.append(f"{e.where}: {e.reason}")
         elif e.path.parent == raw_dir:  # a submission straight in raw/: its name says the round
@@ -79,14 +85,6 @@ def discover(raw_dir: Path) -> Discovery:
                                    f"started")
     out.rounds = sorted(found)
     return out
-
-
-def _round_folders(raw_dir: Path) -> set[str]:
-    """The round folders in raw/, empty ones too (the drop folder lists files, not folders: a
-    round with an empty folder is still a round of the run, its deliveries missing). A link is
-    not a folder here: the drop folder refuses it."""
-    with os.scandir(raw_dir) as it:
-        return {d.name for d in it if d.is_dir(follow_symlinks=False) and re.match(ROUND_KEY_RE, d.name)}
 
 
 def discover_rounds(raw_dir: Path) -> tuple[list[str], list[str]]:
@@ -156,6 +154,22 @@ def checks_line(result) -> str:
         sev = "warning" if e.severity.value == "WARN" else "ERROR"
         line += f"\n  {sev}: {e.asset_key.to_user_string()} {e.check_name}"
     return line
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    """Re-derive everything from raw/ and the archive. Only derived state is removed: the archive
+    and the publication history (warehouse/archive/) are never touched, and the published
+    warehouse is replaced atomically by the run, as always."""
+    from pipelines.resources import Warehouse
+
+    wh = Warehouse()
+    for derived in (wh.internal_db.parent, wh.reports_dir):
+        if derived.is_dir() and not derived.is_symlink():
+            shutil.rmtree(derived)
+    print(f"barometer rebuild: removed the derived internal database and reports under {terminal(wh.root)}; "
+          f"the archive ({terminal(wh.archive_dir)}) is kept")
+    args.round = None
+    return cmd_run(args)
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -310,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--round", required=True, help="round, e.g. 2009-05")
     p.add_argument("--out", default=".", help="folder to write <DEPT>_<round>.xlsx to (default: here)")
     p.set_defaults(fn=cmd_template)
+    p = sub.add_parser("rebuild", help="remove everything derived and run every round again (history stays)")
+    p.add_argument("--log-level", default="WARNING", help="Dagster console log level (default WARNING)")
+    p.set_defaults(fn=cmd_rebuild)
     p = sub.add_parser("summary", help="print the summary of what is published")
     p.set_defaults(fn=cmd_summary)
     p = sub.add_parser("validate", help="load and validate the Dagster definitions")

@@ -11,4 +11,4 @@ rounds = dg.TimeWindowPartitionsDefinition(
     end_offset=1,
 )
 
-ROUND_KEY_RE = r"^\d{4}-(05|11)$"
+ROUND_KEY_RE = r"(?a)^\d{4}-(05|11)\Z"  # ASCII digits only, no trailing newline

@@ -3,33 +3,29 @@
 from __future__ import annotations
 
 import json
-import re
 
 import dagster as dg
 
+from assets.intake.neutral import terminal
 from pipelines import settings
 from pipelines.jobs import barometer_job
-from pipelines.partitions import ROUND_KEY_RE, rounds
+from pipelines.partitions import rounds
 
 
 def scan_raw(raw_dir) -> dict[str, str]:
-    """{'<round>/<file>': 'mtime_ns:size'} of the files under raw/<round>/ and of the files lying
-    straight in raw/ whose name carries a round."""
-    out = {}
-    if not raw_dir.is_dir():
-        return out
-    from assets.intake.reader import parse_file_name
+    """{'<round>/<file>': 'mtime_ns:size'} of what the drop folder lists for a round (files in
+    raw/<round>/, files straight in raw/ whose name carries a round, and refused links, whose own
+    signature counts: a link never makes the sensor read its target)."""
+    from assets.intake.dropfolder import scan
 
-    for f in sorted(p for p in raw_dir.iterdir() if p.is_file()):
-        parsed = parse_file_name(f.name)
-        if parsed:
-            st = f.stat()
-            out[f"{parsed.round}/{f.name}"] = f"{st.st_mtime_ns}:{st.st_size}"
-    for folder in sorted(p for p in raw_dir.iterdir() if p.is_dir() and re.match(ROUND_KEY_RE, p.name)):
-        for f in sorted(folder.iterdir()):
-            if f.is_file() and not f.name.startswith("."):
-                st = f.stat()
-                out[f"{folder.name}/{f.name}"] = f"{st.st_mtime_ns}:{st.st_size}"
+    out = {}
+    for e in scan(raw_dir):
+        if e.round and e.status in ("submission", "refused", "ignored") and not e.is_folder:
+            st = e.path.lstat()
+            out[f"{e.round}/{e.path.name}"] = f"{st.st_mtime_ns}:{st.st_size}"
+        elif e.round and e.is_folder and e.status == "refused":
+            st = e.path.lstat()
+            out[f"{e.round}/"] = f"{st.st_mtime_ns}:{st.st_size}"
     return out
 
 
@@ -55,7 +51,7 @@ def new_file_in_raw(context: dg.SensorEvaluationContext):
         yield dg.RunRequest(
             run_key=f"{round_key}:" + ",".join(f"{p}@{now[p]}" for p in files),
             partition_key=round_key,
-            tags={"barometer/trigger": "new_file", "barometer/files": ",".join(files)[:200]},
+            tags={"barometer/trigger": "new_file", "barometer/files": terminal(",".join(files))[:200]},
         )
     # files of rounds not yet known stay out of the cursor (their previous signature, if any, is kept)
     cursor = {p: sig for p, sig in now.items() if p.split("/")[0] not in waiting}

@@ -201,3 +201,50 @@ def test_a_file_replaced_over_and_over_during_runs_keeps_lineage_whole(tmp_path)
                 assert set(staged) == _rows_of(data) and len(staged) == len(data.decode().splitlines()) - 1
             else:
                 assert staged == []
+
+
+def test_barometer_rebuild_rederives_everything_and_keeps_the_history(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    raw = copy_raw(tmp_path / "raw", ["2008-11", "2009-05"])
+    wh = tmp_path / "wh"
+    env = {**os.environ, "BAROMETER_RAW_DIR": str(raw), "BAROMETER_WAREHOUSE_DIR": str(wh),
+           "DAGSTER_HOME": str(tmp_path / "dh")}
+    exe = str(Path(sys.executable).with_name("barometer"))
+    assert subprocess.run([exe, "run"], capture_output=True, text=True, env=env, timeout=600).returncode == 0
+    _bump_saf2(raw / "2009-05" / "BIF_2009-05.csv", 30)
+    assert subprocess.run([exe, "run"], capture_output=True, text=True, env=env, timeout=600).returncode == 0
+    log_before = _q(wh / "archive" / "history.duckdb", "SELECT * FROM publication_log ORDER BY entry_no")
+    out = subprocess.run([exe, "rebuild"], capture_output=True, text=True, env=env, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "archive" in out.stdout and "succeeded" in out.stdout
+    # the rebuild published the same figures: nothing new in the log, nothing lost from it
+    assert _q(wh / "archive" / "history.duckdb", "SELECT * FROM publication_log ORDER BY entry_no") == log_before
+    assert _q(wh / "barometer.duckdb", "SELECT value_as_published, latest_value, revised FROM barometer_vintages "
+                                       "WHERE vintage_round = '2009-05' AND indicator = 'SAF-2' "
+                                       "AND reference_period = '2009-03'") == [(67.0, 72.0, True)]
+
+
+def test_the_sensor_never_follows_a_link(tmp_path, monkeypatch):
+    import dagster as dg
+
+    from pipelines.sensors import scan_raw
+
+    raw = copy_raw(tmp_path / "raw", ["2009-05"])
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "BIF_2009-11.csv").write_bytes(MARKER)
+    os.symlink(outside, raw / "2009-11")
+    os.symlink(outside / "BIF_2009-11.csv", raw / "2009-05" / "SUF_2009-05_b.csv")
+    seen = scan_raw(raw)
+    assert "2009-11/" in seen and "2009-11/BIF_2009-11.csv" not in seen  # the link, not its content
+    assert "2009-05/SUF_2009-05_b.csv" in seen
+    assert seen["2009-05/SUF_2009-05_b.csv"].endswith(f":{os.lstat(raw / '2009-05' / 'SUF_2009-05_b.csv').st_size}")
+    monkeypatch.setenv("BAROMETER_RAW_DIR", str(raw))
+    from pipelines.sensors import new_file_in_raw
+
+    with dg.instance_for_test() as instance:
+        reqs = list(new_file_in_raw(dg.build_sensor_context(instance=instance)))
+    assert sorted(r.partition_key for r in reqs) == ["2009-05", "2009-11"]

@@ -22,7 +22,8 @@ def outcome_table(outcomes: list[FileOutcome]) -> str:
     lines = ["| round | file | status | rows | problems | first problem |", "|---|---|---|---|---|---|"]
     for o in outcomes:
         first = "" if o.status != "rejected" else o.summary.removeprefix("rejected: ").replace("|", "/")
-        lines.append(f"| {o.round} | {o.file_name} | {o.status} | {o.n_rows} | {o.problems} | {first} |")
+        lines.append(f"| {o.round} | {terminal(o.file_name).replace('|', '/')} | {o.status} | {o.n_rows} | "
+                     f"{o.problems} | {terminal(first)} |")
     return "\n".join(lines)
 
 
@@ -45,7 +46,7 @@ def intake_result(context: dg.AssetExecutionContext, outcomes: list[FileOutcome]
                 passed=not rejected,
                 severity=dg.AssetCheckSeverity.WARN,
                 metadata={
-                    "rejected_files": dg.MetadataValue.json([o.file_name for o in rejected]),
+                    "rejected_files": dg.MetadataValue.json([terminal(o.file_name) for o in rejected]),
                     "reports": dg.MetadataValue.json([o.report_path for o in rejected]),
                 },
             )

@@ -17,10 +17,13 @@ from pathlib import Path
 
 from schemas.kinds import kind_of_suffix
 
-ROUND_KEY_RE = r"^\d{4}-(05|11)$"   # a round folder's name
+# ASCII only, matched whole (fullmatch): no other digits or letters that case-fold to ASCII
+# (a long s, the Kelvin sign), no trailing newline.
+ROUND_KEY = re.compile(r"\d{4}-(05|11)", re.ASCII)  # a round folder's name
+ROUND_KEY_RE = r"(?a)^\d{4}-(05|11)\Z"  # ASCII digits only, no trailing newline
 FILE_NAME_RE = re.compile(
-    r"^(?P<department>[A-Za-z]{3})_(?P<round>\d{4}-\d{2})(?:_(?P<suffix>[A-Za-z0-9._-]+))?\.(?P<ext>csv|xlsx)$",
-    re.IGNORECASE,
+    r"(?P<department>[A-Za-z]{3})_(?P<round>\d{4}-\d{2})(?:_(?P<suffix>[A-Za-z0-9._-]+))?\.(?P<ext>csv|xlsx)",
+    re.IGNORECASE | re.ASCII,
 )
 MAX_FILE_BYTES = 20 * 2**20  # a department's file is kilobytes; anything this big is refused unread
 
@@ -39,7 +42,7 @@ class SubmissionName:
 
 def parse_file_name(name: str) -> SubmissionName | None:
     """`BIF_2009-05.csv` -> department BIF, round 2009-05; None if the name is not a submission's."""
-    m = FILE_NAME_RE.match(name)
+    m = FILE_NAME_RE.fullmatch(name)
     if not m:
         return None
     return SubmissionName(m["department"].upper(), m["round"], m["suffix"], m["ext"].lower())
@@ -69,8 +72,9 @@ class Entry:
     where: str                 # 'raw/<name>' or 'raw/<round>/<name>', for messages
     round: str | None          # the round it is read for: its folder's, or (straight in raw/) its name's
     name: SubmissionName | None
-    status: str                # submission | ignored | refused
+    status: str                # submission | ignored | refused | round_folder (the folder itself)
     reason: str | None = None  # why it is ignored or refused, in plain words
+    is_folder: bool = False    # a round folder itself (a folder, or a link where one should be)
 
     @property
     def is_submission(self) -> bool:
@@ -125,16 +129,18 @@ def scan(raw_dir: Path) -> list[Entry]:
             continue
         node = _kind_of_node(p)
         if node == "dir":
-            if not re.match(ROUND_KEY_RE, p.name):
+            if not ROUND_KEY.fullmatch(p.name):
                 out.append(Entry(p, f"raw/{p.name}/", None, None, "ignored",
                                  "not a round folder (rounds are YYYY-05 and YYYY-11)"))
                 continue
+            out.append(Entry(p, f"raw/{p.name}/", p.name, None, "round_folder", is_folder=True))  # even empty
             for f in sorted(p.iterdir()):
                 if not f.name.startswith("."):
                     out.append(_file_entry(f, f"raw/{p.name}/{f.name}", p.name, departments))
-        elif node == "link" and re.match(ROUND_KEY_RE, p.name):
+        elif node == "link" and ROUND_KEY.fullmatch(p.name):
             out.append(Entry(p, f"raw/{p.name}/", p.name, None, "refused",
-                             "the round folder is a symbolic link: links in the drop folder are never followed"))
+                             "the round folder is a symbolic link: links in the drop folder are never followed",
+                             is_folder=True))
         else:
             out.append(_file_entry(p, f"raw/{p.name}", None, departments))
     return out

@@ -139,7 +139,7 @@ def ingest_department_round(
     key = [round_key, department, kind]
     where = "round = ? AND department = ? AND kind = ?"
     round_in_raw = any(e.round == round_key for e in entries)
-    folder_refused = [e for e in entries if e.round == round_key and e.name is None and e.status == "refused"]
+    folder_refused = [e for e in entries if e.round == round_key and e.is_folder and e.status == "refused"]
     mine = round_files(entries, department, round_key, kind)
     present = _read_present(con, mine, archive_dir, key, run_id)
     for e in folder_refused:  # a round folder that is a link: every delivery of the round is refused
