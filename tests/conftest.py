@@ -11,6 +11,7 @@ project's `warehouse/` or `.dagster_home/`.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
 import shutil
@@ -57,7 +58,9 @@ def _generate_once(factory: pytest.TempPathFactory | None = None) -> Path:
         if factory is not None:
             out = factory.mktemp("sample", numbered=False) / "raw"
         else:   # imported outside a pytest session
-            out = Path(tempfile.mkdtemp(prefix="barometer-sample-")) / "raw"
+            tmp = tempfile.mkdtemp(prefix="barometer-sample-")
+            atexit.register(shutil.rmtree, tmp, True)
+            out = Path(tmp) / "raw"
         out.mkdir()
         started = time.perf_counter()
         files = generate_sample(out)
