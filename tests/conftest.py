@@ -56,7 +56,7 @@ def _generate_once(factory: pytest.TempPathFactory | None = None) -> Path:
     if "dir" not in _sample:
         factory = factory or getattr(_config, "_tmp_path_factory", None)
         if factory is not None:
-            out = factory.mktemp("sample", numbered=False) / "raw"
+            out = factory.mktemp("sample_rounds", numbered=False) / "raw"
         else:   # imported outside a pytest session
             tmp = tempfile.mkdtemp(prefix="barometer-sample-")
             atexit.register(shutil.rmtree, tmp, True)
