@@ -6,6 +6,8 @@
     python tools/generate_housing_samples.py --verify  # re-read those files, classify every area at
                                                        # every date and decompose 2006-12 -> 2008-12;
                                                        # exit 1 when an outcome is off
+    python tools/generate_housing_samples.py --out DIR # the same files into DIR/<round>/ instead of
+                                                       # raw/ (with --verify: re-read DIR/)
 
 The files reproduce the housing facts of the domain brief: the ministry's list of vulnerable
 areas (5 in 2006, 4 in 2008, 2 in 2009 and at the end of 2009 under the old rule, 6 on 1 January
@@ -312,7 +314,9 @@ def write_csv(path: Path, columns, rows):
     path.write_text(buf.getvalue(), encoding="utf-8")
 
 
-def generate() -> list[Path]:
+def generate(out: Path | None = None) -> list[Path]:
+    """Write the housing-area and dwelling files into `out` (default raw/); return their paths."""
+    out = Path(out) if out is not None else RAW
     rows = build()
     order = {a.id: i for i, a in enumerate(AREAS)}
     files = defaultdict(list)
@@ -328,7 +332,7 @@ def generate() -> list[Path]:
                                             movein_combined=r["comb"]))
     written = []
     for (rnd, dept), rs in sorted(files.items()):
-        folder = RAW / rnd
+        folder = out / rnd
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{dept}_{rnd}_areas.csv"
         write_csv(path, AREA_COLUMNS, rs)
@@ -338,7 +342,7 @@ def generate() -> list[Path]:
                   dwelling_status=d["status"], dwellings=d["dwellings"], transfer_from=d["tf"],
                   transfer_to=d["tt"], residents_18_64_from=d["rf"], residents_18_64_to=d["rt"])
              for d in build_dwellings()]
-    path = RAW / rnd / f"TMF_{rnd}_dwellings.csv"
+    path = out / rnd / f"TMF_{rnd}_dwellings.csv"
     write_csv(path, DWELLING_COLUMNS, drows)
     written.append(path)
     return written
@@ -348,9 +352,9 @@ def generate() -> list[Path]:
 INT_RE = re.compile(r"^\d+$")
 
 
-def read_files(kind: str) -> list[tuple[Path, list[dict]]]:
+def read_files(kind: str, raw: Path | None = None) -> list[tuple[Path, list[dict]]]:
     out = []
-    for path in sorted(RAW.glob(f"*/*_*_{kind}.csv")):
+    for path in sorted((Path(raw) if raw is not None else RAW).glob(f"*/*_*_{kind}.csv")):
         with path.open(encoding="utf-8", newline="") as fh:
             rd = csv.DictReader(fh)
             out.append((path, rd.fieldnames, list(rd)))
@@ -375,7 +379,7 @@ def area_type(areas_at: dict, aid: str, rule: str) -> str:
     return "high-risk" if s >= 40 else "risk" if s >= 30 else "neutral"
 
 
-def verify() -> int:
+def verify(raw: Path | None = None) -> int:
     problems: list[str] = []
 
     def check(ok: bool, what: str):
@@ -386,7 +390,7 @@ def verify() -> int:
     # --- area files
     tmf, sof = {}, {}
     meta = {}
-    for path, cols, rows in read_files("areas"):
+    for path, cols, rows in read_files("areas", raw):
         dept, rnd = path.name.split("_")[0], path.parent.name
         check(cols == AREA_COLUMNS, f"{path.name}: columns {cols}")
         owned = ["residents", "residents_18_64", "outside_labour_market", "family_dwellings"] if dept == "TMF" \
@@ -461,7 +465,7 @@ def verify() -> int:
             return "TING" if meta[aid][1] == TING_GROUP else "OVUL"
         return {"high-risk": "HR", "risk": "RISK", "neutral": "NEU"}[t]
 
-    dfiles = read_files("dwellings")
+    dfiles = read_files("dwellings", raw)
     check(len(dfiles) == 1, f"{len(dfiles)} dwelling files")
     path, cols, drows = dfiles[0]
     check(cols == DWELLING_COLUMNS, f"{path.name}: columns {cols}")
@@ -540,11 +544,16 @@ def verify() -> int:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--verify", action="store_true", help="re-read the housing files and check every outcome")
+    ap.add_argument("--out", type=Path, default=RAW, metavar="DIR",
+                    help="folder to write the rounds into (and to re-read with --verify); default raw/")
     args = ap.parse_args(argv)
     if args.verify:
-        return verify()
-    for path in generate():
-        print(path.relative_to(ROOT))
+        return verify(args.out)
+    for path in generate(args.out):
+        try:
+            print(path.resolve().relative_to(ROOT))
+        except ValueError:
+            print(path)
     return 0
 
 

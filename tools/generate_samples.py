@@ -4,6 +4,8 @@
     python tools/generate_samples.py           # (re)write raw/<round>/<DEPT>_<round>.csv|xlsx
     python tools/generate_samples.py --verify  # re-read raw/, recompute every published city
                                                # figure, compare, exit 1 on any mismatch
+    python tools/generate_samples.py --out DIR # the same files into DIR/<round>/ instead of raw/
+                                               # (with --verify: re-read DIR/)
 
 The published city figures (tools/published_figures.csv, the 2009 status report) are the
 targets; this script synthesizes plausible integer counts per district / group / sex that
@@ -519,6 +521,14 @@ def sort_key(r):
             r["group"], DIST_ORDER[r["district"]], r["sex"])
 
 
+def shown(path: Path) -> Path:
+    """A written file's path for printing: relative to the project when it lies inside it."""
+    try:
+        return path.resolve().relative_to(ROOT)
+    except ValueError:
+        return path
+
+
 def write_csv(path: Path, rows):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -596,7 +606,9 @@ def add_controls():
             den=_total(r["denominator"] for r in rows), note=CONTROL_NOTE)
 
 
-def generate() -> list[Path]:
+def generate(out: Path | None = None) -> list[Path]:
+    """Write the sample submissions into `out` (default raw/) and return their paths."""
+    out = Path(out) if out is not None else RAW
     ROWS.clear()
     gen_emp()
     gen_edu()
@@ -609,7 +621,7 @@ def generate() -> list[Path]:
     written = []
     own = re.compile(r"^(BIF|BUF|SOF|TMF|KFF|SUF|OKF)_\d{4}-(05|11)\.(csv|xlsx)$")
     for rnd in sorted({k[0] for k in files}):   # remove only our own earlier files of a round
-        folder = RAW / rnd
+        folder = out / rnd
         folder.mkdir(parents=True, exist_ok=True)
         for f in folder.iterdir():
             if own.match(f.name) and (rnd, f.name.split("_")[0]) not in files:
@@ -617,7 +629,7 @@ def generate() -> list[Path]:
     for (rnd, dept), rows in sorted(files.items()):
         rows.sort(key=sort_key)
         ext = "xlsx" if dept in XLSX_DEPARTMENTS else "csv"
-        path = RAW / rnd / f"{dept}_{rnd}.{ext}"
+        path = out / rnd / f"{dept}_{rnd}.{ext}"
         if ext == "csv":
             write_csv(path, rows)
         else:
@@ -627,13 +639,13 @@ def generate() -> list[Path]:
 
 
 # --------------------------------------------------------------------------- verification
-def read_raw():
+def read_raw(raw: Path | None = None):
     import pandas as pd
     from openpyxl import load_workbook
 
     frames = []
     name_re = re.compile(r"^([A-Z]{3})_(\d{4}-\d{2})(_[^.]*)?\.(csv|xlsx)$")
-    for path in sorted(RAW.glob("*/*")):
+    for path in sorted((Path(raw) if raw is not None else RAW).glob("*/*")):
         m = name_re.match(path.name)
         if not m or re.match(r"_(areas|dwellings)(\b|-|_)", m.group(3) or ""):
             continue        # not an ordinary submission (housing-area files, docs/housing.md)
@@ -764,8 +776,8 @@ def anchors(df) -> list[tuple[str, str, str, bool]]:
     return out
 
 
-def verify() -> int:
-    df, controls = split_controls(read_raw())
+def verify(raw: Path | None = None) -> int:
+    df, controls = split_controls(read_raw(raw))
     bad = 0
     print(f"{'indicator':<8} {'period':<8} {'published':>10} {'computed':>14} {'rounded':>10}  ok")
     for code, p, pub in load_published():
@@ -791,12 +803,14 @@ def verify() -> int:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--verify", action="store_true", help="re-read raw/ and check every published figure")
+    ap.add_argument("--out", type=Path, default=RAW, metavar="DIR",
+                    help="folder to write the rounds into (and to re-read with --verify); default raw/")
     args = ap.parse_args(argv)
     if args.verify:
-        return verify()
-    written = generate()
+        return verify(args.out)
+    written = generate(args.out)
     for path in written:
-        print(path.relative_to(ROOT))
+        print(shown(path))
     print(f"{len(written)} files, {len(ROWS)} rows")
     return 0
 
