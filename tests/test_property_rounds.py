@@ -739,6 +739,13 @@ def _recoverable(ck: Checker, code: str, period: str, hidden: list[str]) -> None
         withheld = city - sum(_persons(c, obs[d]) for d in rc.DISTRICTS if d not in hidden)
         nothing_left = all(d in hidden or _persons(c, obs[d]) == 0 for d in rc.DISTRICTS)
         ok = (len(hidden) >= 2 and withheld >= mc) or nothing_left
+        if ok and c["computation"] == "rate" and not nothing_left:
+            # a share: the hidden cells must also hold min_count persons WITHOUT the trait, or a
+            # reader who knows the districts' populations learns they are (nearly) all 100 %
+            without = sum(obs[d].g.d - obs[d].g.n for d in hidden if obs[d] is not None)
+            everyone = all(d in hidden or obs[d] is None or obs[d].g.d - obs[d].g.n == 0 for d in rc.DISTRICTS)
+            ok = without >= mc or everyone
+            return None if ok else f"{len(hidden)} hidden holding {without} persons without the trait"
         return None if ok else f"{len(hidden)} hidden holding {withheld}"
 
     ck.check("suppressed cells recoverable from the city total", code, period, ",".join(hidden), None, unsafe)
