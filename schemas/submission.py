@@ -195,6 +195,12 @@ def _gap_pairs(catalog: Catalog, department: str) -> dict[str, set[tuple[str, st
             for source, members in catalog.series_of(department).items()}
 
 
+def gap_pair_groups(catalog: Catalog, department: str) -> dict[str, set[str]]:
+    """Per series used for a gap: every group its gaps compare (e.g. SAF-4 -> {IMM, DAN})."""
+    return {source: {g for pair in pairs for g in pair} for source, pairs in _gap_pairs(catalog, department).items()
+            if pairs}
+
+
 def _gap_groups_paired(df: pd.DataFrame, pairs: dict[str, set[tuple[str, str]]]) -> pd.Series:
     """False on a row of a gap's group whose compared group has no row in the same period and
     district, or covers other persons: both groups must cover both sexes (T, or F and M: they
