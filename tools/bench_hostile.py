@@ -21,12 +21,14 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BAROMETER = ROOT / ".venv" / "bin" / "barometer"
 MB = 2**20
 LIMIT = 20 * MB - 4096  # just under the documented 20 MB
+MAX_ROWS = 100_000      # the most rows a file may have (assets/intake/reader_base.py)
 HEADER = "department,round,indicator,reference_period,district,subunit,group,sex,numerator,denominator,value,sd,note"
 DISTRICTS = ["IND", "OST", "NOR", "VES", "VAL", "VAN", "BRH", "BIS", "AMO", "AMV"]
 
@@ -47,44 +49,43 @@ def fill(unit: str, budget: int = LIMIT, head: str = HEADER + "\n") -> str:
 
 # --- CSV shapes -----------------------------------------------------------------------------
 
-def csv_shapes() -> dict[str, bytes]:
-    per_subunit = len(valid_rows(1))
-    n_valid = (LIMIT - len(HEADER)) // per_subunit
-    unquoted = valid_rows(n_valid // 2, "{d},U{u},IMM,{s},{num},{den},,40403,28,")
+def csv_shapes() -> dict[str, Callable[[], bytes]]:
+    n = MAX_ROWS // 20  # subunits: 20 rows each, MAX_ROWS rows in all
+    rows = valid_rows(n)
     return {
-        "csv: 2 million column names": (",".join(f"c{i}" for i in range(2_000_000)) + "\n").encode()[:LIMIT],
-        "csv: header of 2,000 columns": (HEADER + "," + ",".join(f"x{i}" for i in range(1987)) + "\n"
-                                         + "BIF,2009-05,EMP-M,2009-02,IND,,IMM,F,1,2,,,\n" * 1000).encode(),
-        "csv: 19 MB line of separators": ("," * (19 * MB)).encode(),
-        "csv: 19 MB line of semicolons after a header": (HEADER + "\n" + ";" * (19 * MB)).encode(),
-        "csv: 2-million-character quoted field": (HEADER + "\n" + "BIF,2009-05,EMP-M,2009-02,IND,,IMM,F,1,2,,,\""
-                                                  + "x" * 2_000_000 + "\"\n").encode(),
-        "csv: 10 MB text in the district column": (HEADER + "\nBIF,2009-05,EMP-M,2009-02," + "Nørrebro" * (10 * MB // 9)
-                                                   + ",,IMM,F,1,2,,,\n").encode(),
-        "csv: 9 million one-letter rows": fill("x\n").encode(),
-        "csv: million short bad rows": fill("BIF,2009-05,EMP-M,2009-02,XYZ,,IMM,F,1,\n"[:19] + "\n").encode(),
-        f"csv: {n_valid * 20:,} valid rows": (HEADER + "\n" + valid_rows(n_valid)).encode(),
-        "csv: valid rows, each with an unknown district": (HEADER + "\n" + valid_rows(n_valid).replace(
-            ",IND,", ",XYZ,")).encode(),
-        "csv: distinct bad district in every row": _distinct_districts(),
-        "csv: unquoted 40403,28 in every row": (HEADER + "\n" + unquoted).encode()[:LIMIT],
-        "csv: 19 million empty lines": fill("\n").encode(),
-        "csv: 19 MB of NUL bytes": b"\0" * (19 * MB),
-        "csv: NUL bytes inside every row": (HEADER + "\n" + valid_rows(n_valid // 2).replace(",,,\n", ",,\0,\n")).encode(),
-        "csv: 19 MB of random bytes": os.urandom(19 * MB),
-        "csv: 10 million carriage returns": fill("\r").encode(),
-        "csv: 19 MB without a line end": ("a" * (19 * MB)).encode(),
-        "csv: unbalanced quote at the top": (HEADER + "\n\"" + valid_rows(n_valid)).encode()[:LIMIT],
+        "csv: 2 million column names": lambda: (",".join(f"c{i}" for i in range(2_000_000)) + "\n").encode()[:LIMIT],
+        "csv: header of 2,000 columns": lambda: (HEADER + "," + ",".join(f"x{i}" for i in range(1987)) + "\n"
+                                                 + "BIF,2009-05,EMP-M,2009-02,IND,,IMM,F,1,2,,,\n" * 1000).encode(),
+        "csv: 19 MB line of separators": lambda: ("," * (19 * MB)).encode(),
+        "csv: 19 MB of separators in row 2": lambda: (HEADER + "\n" + "," * (19 * MB)).encode(),
+        "csv: 19 MB of semicolons in row 2": lambda: (HEADER + "\n" + ";" * (19 * MB)).encode(),
+        "csv: 2-million-character quoted field": lambda: (
+            HEADER + "\n" + "BIF,2009-05,EMP-M,2009-02,IND,,IMM,F,1,2,,,\"" + "x" * 2_000_000 + "\"\n").encode(),
+        "csv: 10 MB text in the district column": lambda: (
+            HEADER + "\nBIF,2009-05,EMP-M,2009-02," + "Nørrebro" * (10 * MB // 9) + ",,IMM,F,1,2,,,\n").encode(),
+        "csv: 9 million one-letter rows": lambda: fill("x\n").encode(),
+        "csv: a million short bad rows": lambda: fill("BIF,2009-05,XYZ,9\n").encode(),
+        f"csv: {MAX_ROWS:,} valid rows (the most a file may have)": lambda: (HEADER + "\n" + rows).encode(),
+        f"csv: {MAX_ROWS:,} rows, each with an unknown district": lambda: (
+            HEADER + "\n" + rows.replace(",IND,", ",XYZ,").replace(",NOR,", ",Nørrebro,")).encode(),
+        f"csv: {MAX_ROWS:,} rows, each with a different bad district": _distinct_districts,
+        f"csv: {MAX_ROWS:,} rows, every cell wrong": lambda: (
+            HEADER + "\n" + (",".join(["x"] * 13) + "\n") * MAX_ROWS).encode(),
+        f"csv: unquoted 40403,28 in {MAX_ROWS:,} rows": lambda: (
+            HEADER + "\n" + valid_rows(n, "{d},U{u},IMM,{s},40403,28,{den},,,")).encode(),
+        "csv: 400,000 valid rows (more than a file may have)": lambda: (HEADER + "\n" + valid_rows(4 * n)).encode(),
+        "csv: 19 million empty lines": lambda: fill("\n").encode(),
+        "csv: 19 MB of NUL bytes": lambda: b"\0" * (19 * MB),
+        "csv: NUL bytes inside every row": lambda: (HEADER + "\n" + rows.replace(",,,\n", ",,\0,\n")).encode(),
+        "csv: 19 MB of random bytes": lambda: os.urandom(19 * MB),
+        "csv: 10 million carriage returns": lambda: fill("\r").encode(),
+        "csv: 19 MB without a line end": lambda: ("a" * (19 * MB)).encode(),
+        "csv: a quote never closed, in row 2": lambda: (HEADER + "\n\"" + rows).encode(),
     }
 
 
 def _distinct_districts() -> bytes:
-    lines, size, i = [HEADER], len(HEADER) + 1, 0
-    while size < LIMIT - 100:
-        line = f"BIF,2009-05,EMP-M,2009-02,D{i},,IMM,F,1,2,,,"
-        lines.append(line)
-        size += len(line) + 1
-        i += 1
+    lines = [HEADER] + [f"BIF,2009-05,EMP-M,2009-02,D{i},,IMM,F,1,2,,," for i in range(MAX_ROWS)]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -164,13 +165,18 @@ def _rows_up_to(budget: int, make_row, start: int = 2):
         r += 1
 
 
-def xlsx_shapes() -> dict[str, bytes]:
+def xlsx_shapes() -> dict[str, Callable[[], bytes]]:
     header = _row(1, HEADER.split(","))
     base = ["BIF", "2009-05", "EMP-M", "2009-02", "IND", None, "IMM", "F", 1000, 1700]
     unpacked = 95 * MB
 
     def valid(r):
-        return _row(r, base[:5] + [f"U{r}"] + base[6:])
+        i = r - 2
+        return _row(r, base[:4] + [DISTRICTS[i % 10], f"U{i // 20}", "IMM", "FM"[i // 10 % 2]] + base[8:])
+
+    def cached(r):
+        return _row(r, base[:8]).replace("</row>", f'<c r="I{r}"><f>999+1</f><v>1000</v></c>'
+                                                   f'<c r="J{r}"><v>1700</v></c></row>')
 
     def formula(r):
         return _row(r, base[:8] + ["=1000+1", 1700])
@@ -178,54 +184,78 @@ def xlsx_shapes() -> dict[str, bytes]:
     def far_cell(r):
         return f'<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>'
 
-    def gen(make_row):
-        return [header, *_rows_up_to(unpacked, make_row)]
+    def gen(make_row, budget=unpacked):
+        return [header, *_rows_up_to(budget, make_row)]
+
+    def rows(make_row, n):
+        return [header, *(make_row(r) for r in range(2, n + 2))]
 
     return {
-        "xlsx: rows up to 95 MB unpacked": _xlsx(gen(valid)),
-        "xlsx: formulas without values, 95 MB": _xlsx(gen(formula)),
-        "xlsx: a value in column XFD of every row": _xlsx(gen(far_cell)),
-        "xlsx: one cell in row 1,048,576 column XFD": _xlsx([header, _row(2, base), '<row r="1048576"><c r="XFD1048576">'
-                                                             '<v>1</v></c></row>']),
-        "xlsx: 95 MB of empty rows": _xlsx([header, *_rows_up_to(unpacked, lambda r: f'<row r="{r}"/>')]),
-        "xlsx: 10 MB text in one cell": _xlsx([header, _row(2, base[:4] + ["x" * (10 * MB)] + base[5:])]),
+        "xlsx: rows up to 95 MB unpacked": lambda: _xlsx(gen(valid)),
+        "xlsx: 18,000 valid rows (near the most a workbook may hold)": lambda: _xlsx(rows(valid, 18_000)),
+        "xlsx: 14,000 rows of formulas with cached values": lambda: _xlsx(rows(cached, 14_000)),
+        "xlsx: formulas without values, 95 MB": lambda: _xlsx(gen(formula)),
+        "xlsx: a formula without value in row 18,001": lambda: _xlsx(rows(valid, 18_000) + [formula(18_002)]),
+        "xlsx: a value in column XFD of every row": lambda: _xlsx(gen(far_cell)),
+        "xlsx: one cell in row 1,048,576 column XFD": lambda: _xlsx([header, _row(2, base), '<row r="1048576"><c r="XFD1048576">'
+                                                                     '<v>1</v></c></row>']),
+        "xlsx: 95 MB of empty rows": lambda: _xlsx([header, *_rows_up_to(unpacked, lambda r: f'<row r="{r}"/>')]),
+        "xlsx: 10 MB text in one cell": lambda: _xlsx([header, _row(2, base[:4] + [_noise(10 * MB)] + base[5:])]),
     }
+
+
+def _noise(n: int) -> str:
+    """Text that does not compress much (a zip bomb it is not)."""
+    import base64
+
+    return base64.b64encode(os.urandom(n * 3 // 4)).decode()
 
 
 # --- running --------------------------------------------------------------------------------
 
 def run_check(path: Path, timeout: float) -> tuple[float, float, int | str, str]:
-    """Seconds, peak RSS in MB, exit code (or 'timeout'), first line of the verdict."""
-    out_path = path.with_suffix(path.suffix + ".out")
+    """Seconds, peak RSS in MB, exit code (or 'timeout'), first line of the verdict. The check runs
+    under /usr/bin/time (its own peak RSS, not this process's), else is measured with os.wait4."""
+    out_path, time_path = path.with_name("verdict.txt"), path.with_name("time.txt")
+    cmd = [str(BAROMETER), "check", str(path), "--department", "BIF", "--round", "2009-05"]
+    timer = shutil.which("time", path="/usr/bin:/bin")
+    if timer:
+        cmd = [timer, "-f", "%e %M", "-o", str(time_path)] + cmd
+    t0 = time.perf_counter()
     with open(out_path, "wb") as out:
-        t0 = time.perf_counter()
-        p = subprocess.Popen([str(BAROMETER), "check", str(path), "--department", "BIF", "--round", "2009-05"],
-                             stdout=out, stderr=subprocess.STDOUT)
-        code: int | str = "timeout"
-        rss = 0.0
-        while True:
-            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-            if pid:
-                code = os.waitstatus_to_exitcode(status)
-                rss = usage.ru_maxrss / 1024
-                p.returncode = code
-                break
-            if time.perf_counter() - t0 > timeout:
-                p.kill()
-                _, _, usage = os.wait4(p.pid, 0)
-                p.returncode = -9
-                rss = usage.ru_maxrss / 1024
-                break
-            time.sleep(0.02)
-        seconds = time.perf_counter() - t0
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _, status, usage = _wait(p, timeout)
+            code: int | str = os.waitstatus_to_exitcode(status)
+        except TimeoutError:
+            p.kill()
+            _, _, usage = os.wait4(p.pid, 0)
+            code = "timeout"
+        p.returncode = -1  # reaped above
+    seconds, rss = time.perf_counter() - t0, usage.ru_maxrss / 1024
+    if timer and code != "timeout" and time_path.exists():
+        fields = time_path.read_text().split()
+        if len(fields) >= 2 and fields[-1].isdigit():  # "Command exited with non-zero status 1" comes first
+            seconds, rss = float(fields[-2]), int(fields[-1]) / 1024
     text = out_path.read_text(encoding="utf-8", errors="replace")
-    lines = text.splitlines()
+    lines = [line for line in text.splitlines() if not line.startswith("Command exited")]
     verdict = next((line[2:] for line in lines if line.startswith("- ")), None)
     if verdict is None:
         verdict = next((line for line in lines if line.startswith("Outcome:")), lines[-1] if lines else "")
     if "Traceback" in text:
         verdict = "TRACEBACK: " + (lines[-1] if lines else "")
     return seconds, rss, code, verdict
+
+
+def _wait(p: subprocess.Popen, timeout: float):
+    t0 = time.perf_counter()
+    while True:
+        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            return pid, status, usage
+        if time.perf_counter() - t0 > timeout:
+            raise TimeoutError
+        time.sleep(0.02)
 
 
 def main(argv=None) -> int:
@@ -242,18 +272,17 @@ def main(argv=None) -> int:
     rows = []
     try:
         for maker, ext in ((csv_shapes, ".csv"), (xlsx_shapes, ".xlsx")):
-            for i, (name, data) in enumerate(maker().items()):
+            for i, (name, make) in enumerate(maker().items()):
                 if args.only and not any(w.lower() in name.lower() for w in args.only):
                     continue
                 path = tmp / f"{ext[1:]}{i:02d}" / f"BIF_2009-05{ext}"
                 path.parent.mkdir()
-                path.write_bytes(data)
-                del data
+                path.write_bytes(make())
                 seconds, rss, code, verdict = run_check(path, args.timeout)
                 rows.append((name, path.stat().st_size / MB, seconds, rss, code, verdict))
                 print(f"| {name} | {rows[-1][1]:.1f} | {seconds:.1f} | {rss:.0f} | {code} | "
                       f"{verdict[:args.width]} |", flush=True)
-                path.unlink()
+                shutil.rmtree(path.parent)
     finally:
         if args.keep:
             print(f"kept {tmp}")

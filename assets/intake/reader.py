@@ -72,19 +72,21 @@ def _frame(header: list, rows: list[tuple[int, list]], name: str, text_cells: bo
     df = df.iloc[:, :width] if df.shape[1] >= width else df.reindex(columns=range(width))
     df.columns = names
     if text_cells:
-        df = df.apply(lambda col: col.str.strip())  # CSV: text cells, vectorised
+        df = df.apply(lambda col: col.str.strip() if col.notna().any() else col)  # CSV: text cells, vectorised
         df = df.mask(df.isna() | df.eq(""), None)
     numeric = None
     if not text_cells:
         # XLSX: cells stored as numbers are exact already; only text cells need the number rules
         numeric = df.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
         df = df.map(cell_text)  # numbers, dates and text cells
-    keep = df.notna().any(axis=1)  # empty rows (trailing or spacer) carry nothing
+    keep = df.notna().any(axis=1)  # empty rows (trailing or spacer) carry nothing, unless named in a problem
+    if problems:
+        keep |= df.index.isin([p["row"] for p in problems])
     df = df[keep]
     if df.empty and not problems:
         raise ReadError(f"{name}: the file has a header but no data rows", rule="has_data_rows")
     df.attrs["numeric_cells"] = numeric[keep] if numeric is not None else None
-    df.attrs["problems"] = problems
+    df.attrs["width_problems"] = problems
     return df
 
 
@@ -158,7 +160,7 @@ def read_submission_bytes(name: str, data: bytes, kind: Kind = KINDS["indicators
         df, convention = _frame(list(header), rows, name), "unknown"
     else:
         raise ReadError(f"{name}: unsupported file type {ext!r}; send .csv or .xlsx", rule="file_type")
-    width_problems = df.attrs.pop("problems")
+    width_problems = df.attrs.pop("width_problems")
     for col in kind.columns:
         if col not in df.columns and col not in kind.required:
             df[col] = None

@@ -7,6 +7,7 @@ problem no rule foresaw becomes a `readable_file` finding."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,37 @@ def _without_knock_on(cases: pd.DataFrame) -> pd.DataFrame:
     return cases[~crashed]
 
 
+def _split(schema: pa.DataFrameSchema) -> tuple[pa.DataFrameSchema, list[pa.Check]]:
+    """The schema's column checks (validated by pandera), and its checks on the whole frame."""
+    columns_only = copy.copy(schema)  # the model's schema is cached: never changed in place
+    columns_only.checks = []
+    return columns_only, list(schema.checks)
+
+
+def run_frame_checks(checks: list[pa.Check], df: pd.DataFrame) -> pd.DataFrame:
+    """Run checks on the whole frame with pandera's Check objects and collect the failing rows in
+    the layout of pandera's failure cases. (pandera's own collection reshapes a frame-level
+    failure row by row: minutes for a file of a hundred thousand failing rows.)"""
+    out = []
+    for check in checks:
+        try:
+            passed = check(df).check_output
+        except Exception as e:  # noqa: BLE001 - a rule that cannot run (a column missing): named, not raised
+            out.append(pd.DataFrame({"index": [np.nan], "failure_case": [f"{type(e).__name__}({e})"]})
+                       .assign(check=check.name))
+            continue
+        if isinstance(passed, pd.Series):
+            failing = passed.index[~passed.fillna(False).astype(bool).to_numpy()]
+        else:
+            failing = pd.Index([] if bool(passed) else [np.nan])
+        if len(failing):
+            out.append(pd.DataFrame({"index": failing.to_numpy(), "failure_case": None, "check": check.name}))
+    if not out:
+        return pd.DataFrame(columns=["schema_context", "column", "check", "check_number", "failure_case", "index"])
+    cases = pd.concat(out, ignore_index=True)
+    return cases.assign(schema_context="DataFrameSchema", column=None, check_number=None)
+
+
 COMPLETENESS_CELL = ["indicator", "reference_period", "group", "sex"]
 
 
@@ -185,33 +217,36 @@ def _validate(result: ValidationResult, name: str, data: bytes, catalog: Catalog
         return
     result.n_rows = len(frame)
     found = []
-    problems = frame.attrs.get("problems") or []
+    problems = frame.attrs.pop("problems", None) or []  # out of attrs: pandas deep-copies attrs on every step
     rows = frame.drop(index=sorted({p["row"] for p in problems}))
     dropped = frame.loc[frame.index.difference(rows.index)]  # kept out of the checks: their findings name them
     if problems:  # rows too wide, ambiguous numbers: reported, and their rows kept out of the schema checks
         found.append(pd.DataFrame(problems, columns=FINDING_COLUMNS))
-    typed = None
+    schema, frame_checks = _split(spec.row_schema())
+    typed, cases = None, []
     try:
-        typed = spec.row_schema().validate(rows, lazy=True)
+        typed = schema.validate(rows, lazy=True)
     except pa.errors.SchemaErrors as e:
-        cases = _without_knock_on(e.failure_cases)
+        cases.append(_without_knock_on(e.failure_cases))
+    cases.append(run_frame_checks(frame_checks, rows))
+    cases = pd.concat([c for c in cases if len(c)]) if any(len(c) for c in cases) else None
+    if cases is not None:
         stage1 = raw_findings(name, cases, spec)
         if (stage1["rule"] == "required_column").any():  # rows look alike without a key column: not the cause
             stage1 = stage1[stage1["rule"] != "unique_cell"]
         found.append(stage1)
         bad_rows = rows.index.intersection(pd.to_numeric(cases["index"], errors="coerce").dropna().astype(int))
+        typed = None
         if not cases["index"].isna().any():  # columns are right: the context rules run on the rows that typed
             dropped = pd.concat([dropped, rows.loc[bad_rows]])
             clean = rows.drop(index=bad_rows)
-            typed = spec.row_schema().validate(clean, lazy=False) if len(clean) else None
+            typed = schema.validate(clean, lazy=False) if len(clean) else None
     if typed is not None and len(typed):
-        try:
-            spec.context_schema(catalog, department, round_key).validate(typed, lazy=True)
-        except pa.errors.SchemaErrors as e:
-            context = raw_findings(name, e.failure_cases, spec)
-            if spec.name == "indicators":
-                context = _without_context_knock_on(context, typed, dropped, catalog, department)
-            found.append(context)
+        context = raw_findings(name, run_frame_checks(spec.context_schema(catalog, department, round_key).checks,
+                                                      typed), spec)
+        if spec.name == "indicators":
+            context = _without_context_knock_on(context, typed, dropped, catalog, department)
+        found.append(context)
     found = [f for f in found if len(f)]
     if not found:
         result.findings = pd.DataFrame(columns=FINDING_COLUMNS)
@@ -220,7 +255,9 @@ def _validate(result: ValidationResult, name: str, data: bytes, catalog: Catalog
     listed = pd.concat(found, ignore_index=True).reindex(columns=FINDING_COLUMNS).astype(
         {"file": object, "column": object, "rule": object, "value": object, "message": object})
     listed["row"] = listed["row"].astype("Int64")
-    listed = listed.sort_values(["row", "column"], na_position="first", kind="stable")
+    order = {c: i for i, c in enumerate(spec.columns)}  # within a row, the columns in the template's order
+    listed = (listed.assign(_at=listed["column"].map(order).astype(float).fillna(len(order)))
+              .sort_values(["row", "_at"], na_position="first", kind="stable").drop(columns="_at"))
     listed, result.omitted = cap(listed)
     listed = fill_values(listed.reset_index(drop=True), frame)
     if spec.name == "indicators" and typed is not None:
@@ -230,8 +267,11 @@ def _validate(result: ValidationResult, name: str, data: bytes, catalog: Catalog
         listed.loc[todo, "message"] = listed[todo].apply(lambda r: message(r, spec, round_key), axis=1)
     long = listed["value"].map(lambda v: isinstance(v, str) and len(v) > MAX_VALUE_CHARS).astype(bool)
     listed.loc[long, "value"] = listed.loc[long, "value"].map(lambda v: v[:MAX_VALUE_CHARS] + "…")
-    result.findings = pd.concat([listed[FINDING_COLUMNS], more_lines(name, result.omitted)],
-                                ignore_index=True) if result.omitted else listed[FINDING_COLUMNS]
+    if result.omitted:  # the "… and N more of rule X" lines come last
+        listed = pd.DataFrame.from_records(listed[FINDING_COLUMNS].to_dict("records")
+                                           + more_lines(name, result.omitted).to_dict("records"),
+                                           columns=FINDING_COLUMNS).astype({"row": "Int64"})
+    result.findings = listed[FINDING_COLUMNS]
 
 
 def validate_file(path: Path, catalog: Catalog, department: str | None = None, round_key: str | None = None,
