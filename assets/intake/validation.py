@@ -19,6 +19,7 @@ import pandera.pandas as pa
 from assets.intake import dropfolder
 from assets.intake.findings import (FINDING_COLUMNS, MAX_LISTED_PER_RULE, cap, fill_values, message, more_lines,
                                     raw_findings)
+from assets.intake.prescreen import column_failures
 from assets.intake.reader import ReadError, parse_file_name, read_submission_bytes
 from schemas.catalog import Catalog
 from schemas.code_lists import CITY, codes
@@ -223,24 +224,32 @@ def _validate(result: ValidationResult, name: str, data: bytes, catalog: Catalog
     if problems:  # rows too wide, ambiguous numbers: reported, and their rows kept out of the schema checks
         found.append(pd.DataFrame(problems, columns=FINDING_COLUMNS))
     schema, frame_checks = _split(spec.row_schema())
-    typed, cases = None, []
+    pre = column_failures(schema, rows)  # vectorised: rows breaking a column rule never reach pandera
+    pre_bad = rows.index.intersection(pd.to_numeric(pre["index"], errors="coerce").dropna().astype(int))
+    typed, cases, pandera_failed = None, [pre], False
     try:
-        typed = schema.validate(rows, lazy=True)
+        typed = schema.validate(rows.drop(index=pre_bad), lazy=True)
     except pa.errors.SchemaErrors as e:
         cases.append(_without_knock_on(e.failure_cases))
+        pandera_failed = True
     cases.append(run_frame_checks(frame_checks, rows))
-    cases = pd.concat([c for c in cases if len(c)]) if any(len(c) for c in cases) else None
-    if cases is not None:
+    cases = [c for c in cases if len(c)]
+    if cases:
+        cases = pd.concat(cases, ignore_index=True)
         stage1 = raw_findings(name, cases, spec)
         if (stage1["rule"] == "required_column").any():  # rows look alike without a key column: not the cause
             stage1 = stage1[stage1["rule"] != "unique_cell"]
         found.append(stage1)
         bad_rows = rows.index.intersection(pd.to_numeric(cases["index"], errors="coerce").dropna().astype(int))
-        typed = None
-        if not cases["index"].isna().any():  # columns are right: the context rules run on the rows that typed
+        if cases["index"].isna().any():  # the columns themselves are wrong: no context rules
+            typed = None
+        else:  # the context rules run on the rows that typed cleanly
             dropped = pd.concat([dropped, rows.loc[bad_rows]])
             clean = rows.drop(index=bad_rows)
-            typed = schema.validate(clean, lazy=False) if len(clean) else None
+            if pandera_failed:
+                typed = schema.validate(clean, lazy=False) if len(clean) else None
+            else:
+                typed = typed.drop(index=typed.index.intersection(bad_rows))
     if typed is not None and len(typed):
         context = raw_findings(name, run_frame_checks(spec.context_schema(catalog, department, round_key).checks,
                                                       typed), spec)
