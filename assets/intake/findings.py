@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from assets.intake.reader_base import quoted
@@ -143,25 +144,42 @@ def message(r, kind: Kind, round_key: str | None = None) -> str:
 
 def raw_findings(file: str, cases: pd.DataFrame, kind: Kind) -> pd.DataFrame:
     """pandera's failure cases -> findings without messages (file, row, column, rule, value),
-    vectorised: a million failing cells cost no Python loop."""
+    vectorised: a million failing cells cost no Python loop (the rule, the column named and
+    whether the value is shown are worked out once per distinct check and column)."""
     if cases.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS[:-1])
-    ctx = cases["schema_context"].astype(str)
-    is_col = ctx == "Column"
-    check = cases["check"].astype(str)
-    # the rule depends on the check, and for code lists and formats on the column: named once per check
-    base = check.map({c: rule_name(c, "\0") for c in check.unique()})
-    per_column = base.str.startswith("\0")
-    rule = base.where(~per_column, cases["column"].astype(str) + base.str[1:])
-    structural = rule.isin(["required_column", "unknown_column"])
-    column = pd.Series(None, index=cases.index, dtype=object)
-    column[is_col] = cases.loc[is_col, "column"]
-    column[structural & ~is_col] = cases.loc[structural & ~is_col, "failure_case"]
-    column[rule == "unique_cell"] = kind.columns[2]  # the first key column after department and round
-    other = ~is_col & ~structural & (rule != "unique_cell")
-    column[other] = rule[other].map(kind.rule_columns).fillna(cases.loc[other, "column"])
-    value = cases["failure_case"].where(is_col, None).astype(object)
-    row = pd.to_numeric(cases["index"], errors="coerce").astype("Int64")
+    ctx = cases["schema_context"].astype(str).to_numpy()
+    labels = pd.DataFrame({"ctx": ctx, "check": cases["check"].astype(str).to_numpy(),
+                           "col": cases["column"].astype(object).where(cases["column"].notna(), None).to_numpy()})
+    parts = [pd.factorize(labels[c], use_na_sentinel=False) for c in labels.columns]
+    combined = np.zeros(len(labels), dtype=np.int64)
+    for part_codes, part_uniques in parts:
+        combined = combined * (len(part_uniques) + 1) + part_codes
+    first, codes = np.unique(combined, return_index=True, return_inverse=True)[1:]
+    uniques = labels.iloc[first].itertuples(index=False)
+    rules, columns, shows, from_case = [], [], [], []
+    for c_ctx, c_check, c_col in uniques:
+        is_col = c_ctx == "Column"
+        rule = rule_name(c_check, c_col if is_col else None)
+        if is_col:
+            column = c_col
+        elif rule in ("required_column", "unknown_column"):
+            column = None  # the failure case names the column
+        elif rule == "unique_cell":
+            column = kind.columns[2]  # the first key column after department and round
+        else:
+            column = kind.rule_columns.get(rule, c_col)
+        rules.append(rule)
+        columns.append(column)
+        shows.append(is_col)
+        from_case.append(not is_col and rule in ("required_column", "unknown_column"))
+    rule = np.asarray(rules, dtype=object)[codes]
+    column = np.asarray(columns, dtype=object)[codes]
+    failure = cases["failure_case"].to_numpy(dtype=object)
+    named_by_case = np.asarray(from_case, dtype=bool)[codes]
+    column[named_by_case] = failure[named_by_case]
+    value = np.where(np.asarray(shows, dtype=bool)[codes], failure, None)
+    row = pd.to_numeric(cases["index"], errors="coerce").astype("Int64").to_numpy()
     out = pd.DataFrame({"file": file, "row": row, "column": column, "rule": rule, "value": value})
     return out.drop_duplicates(subset=["row", "column", "rule"])
 

@@ -16,13 +16,13 @@ import pandera.pandas as pa
 CASE_COLUMNS = ["schema_context", "column", "check", "check_number", "failure_case", "index"]
 
 
-def _cases(column: str, check: str, failing: pd.Series, values: pd.Series) -> pd.DataFrame | None:
+def _cases(column: str, check: str, failing: pd.Series, values: pd.Series) -> dict | None:
     mask = failing.to_numpy(dtype=bool)
     if not mask.any():
         return None
-    index = values.index[mask]
-    return pd.DataFrame({"schema_context": "Column", "column": column, "check": check, "check_number": None,
-                         "failure_case": values.to_numpy()[mask], "index": index.to_numpy()})
+    n = int(mask.sum())
+    return {"column": np.full(n, column, dtype=object), "check": np.full(n, check, dtype=object),
+            "failure_case": values.to_numpy(dtype=object)[mask], "index": values.index.to_numpy()[mask]}
 
 
 def _is_float(column: pa.Column) -> bool:
@@ -56,4 +56,7 @@ def column_failures(schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFram
             failing[judged] = ~np.asarray(passed, dtype=bool)
             out.append(_cases(name, f"{check.name}()", failing, raw))
     out = [c for c in out if c is not None]
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=CASE_COLUMNS)
+    if not out:
+        return pd.DataFrame(columns=CASE_COLUMNS)
+    joined = {k: np.concatenate([c[k] for c in out]) for k in ("column", "check", "failure_case", "index")}
+    return pd.DataFrame({"schema_context": "Column", **joined, "check_number": np.nan})[CASE_COLUMNS]

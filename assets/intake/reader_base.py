@@ -15,7 +15,7 @@ from assets.intake.dropfolder import MAX_FILE_BYTES  # noqa: F401 - re-exported
 
 HEADER_SEARCH_ROWS = 20   # an XLSX header row is looked for in the first 20 rows
 MAX_COLUMNS = 200         # a header with more columns is refused unread (a submission has at most 14)
-MAX_ROWS = 100_000        # lines of a CSV / rows of an XLSX sheet (a department's file has hundreds)
+MAX_ROWS = 50_000         # lines of a CSV / rows of an XLSX sheet (a department's file has hundreds)
 MAX_QUOTED_CHARS = 60     # how much of a cell a message quotes
 
 
