@@ -94,8 +94,11 @@ def suggest(column: str, value) -> str | None:
     key = _fold(value)
     hit = aliases.get(key)
     if hit is None and key:
-        close = difflib.get_close_matches(key, list(aliases), n=1, cutoff=0.75)
-        hit = aliases[close[0]] if close else None
+        scored = sorted(((difflib.SequenceMatcher(None, key, a).ratio(), a) for a in aliases), reverse=True)
+        best = scored[0]
+        rival = next((r for r, a in scored[1:] if aliases[a][0] != aliases[best[1]][0]), 0.0)
+        # close to one code and clearly closer than to any other (Amager: Øst or Vest? no guess)
+        hit = aliases[best[1]] if best[0] >= 0.75 and best[0] - rival > 0.1 else None
     if hit is None or hit[0] == value:
         return None
     return f"did you mean {hit[0]}" + (f" ({hit[1]})" if hit[1] else "") + "?"
