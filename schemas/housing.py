@@ -8,6 +8,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas.code_lists import CITY, codes
+from schemas.submission import unique_rows
 
 ROUND_RE = r"^\d{4}-(05|11)$"
 MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -51,10 +52,14 @@ class AreaRow(pa.DataFrameModel):
     movein_flexible: Series[float] = _count()
     movein_combined: Series[float] = _count()
 
+    @pa.dataframe_check
+    @classmethod
+    def unique_cell(cls, df: pd.DataFrame) -> pd.Series:
+        return unique_rows(df, ["area_id", "section", "reference_period"])
+
     class Config:
         strict = True
         coerce = True
-        unique = ["area_id", "section", "reference_period"]
 
 
 class DwellingRow(pa.DataFrameModel):
@@ -72,10 +77,14 @@ class DwellingRow(pa.DataFrameModel):
     residents_18_64_from: Series[float] = pa.Field(ge=0)
     residents_18_64_to: Series[float] = pa.Field(ge=0)
 
+    @pa.dataframe_check
+    @classmethod
+    def unique_cell(cls, df: pd.DataFrame) -> pd.Series:
+        return unique_rows(df, ["area_id", "period_from", "period_to", "dwelling_status"])
+
     class Config:
         strict = True
         coerce = True
-        unique = ["area_id", "period_from", "period_to", "dwelling_status"]
 
 
 def _rule(fn, name: str) -> pa.Check:

@@ -31,6 +31,11 @@ LABELS_DA = {
 }
 
 
+def unique_rows(df: pd.DataFrame, key: list[str]) -> pd.Series:
+    """True for the rows whose key no other row shares (missing values compare equal)."""
+    return ~df.duplicated(subset=key, keep=False)
+
+
 class SubmissionRow(pa.DataFrameModel):
     """A department's rows: indicator x period x district x subunit x group x sex, with counts."""
 
@@ -48,10 +53,16 @@ class SubmissionRow(pa.DataFrameModel):
     sd: Series[float] = pa.Field(ge=0, nullable=True)
     note: Series[str] = pa.Field(nullable=True)
 
+    @pa.dataframe_check
+    @classmethod
+    def unique_cell(cls, df: pd.DataFrame) -> pd.Series:
+        """No two rows share the key; every row of a repeated cell is named (vectorised: pandera's
+        own `unique` reshapes its failures row by row, which takes minutes on a file of repeats)."""
+        return unique_rows(df, KEY)
+
     class Config:
         strict = True
         coerce = True
-        unique = KEY
 
 
 # Which column a dataframe-level rule is about, so a report can name it.
@@ -212,6 +223,12 @@ def _gap_pairs(catalog: Catalog, department: str) -> dict[str, set[tuple[str, st
     return {source: {(m.group, m.reference_group) for m in members
                      if m.computation in GAP_COMPUTATIONS and m.group and m.reference_group}
             for source, members in catalog.series_of(department).items()}
+
+
+def gap_pair_groups(catalog: Catalog, department: str) -> dict[str, set[str]]:
+    """Per series used for a gap: every group its gaps compare (e.g. SAF-4 -> {IMM, DAN})."""
+    return {source: {g for pair in pairs for g in pair} for source, pairs in _gap_pairs(catalog, department).items()
+            if pairs}
 
 
 def _gap_groups_paired(df: pd.DataFrame, pairs: dict[str, set[tuple[str, str]]]) -> pd.Series:

@@ -114,7 +114,7 @@ def _judge(con, result: ValidationResult, key: list[str], received: archive.Rece
     first = result.first_problem()  # never quotes a cell value: it reaches the tracker mart
     con.execute("INSERT INTO submission_archive VALUES (" + ",".join(["?"] * 15) + ")",
                 key + [received.version, received.sha256, received.file_name, received.archived_path,
-                       received.size_bytes, received.received_at, outcome, result.n_rows, len(result.findings),
+                       received.size_bytes, received.received_at, outcome, result.n_rows, result.n_problems,
                        first, report, run_id])
     if result.accepted:
         incoming = result.rows.reset_index(names="source_row")  # noqa: F841 - read by DuckDB
@@ -122,7 +122,7 @@ def _judge(con, result: ValidationResult, key: list[str], received: archive.Rece
         con.execute(f"INSERT INTO {table} {select}", key[:2] + [received.version, received.file_name,
                                                                 received.sha256])
         con.unregister("incoming_rows")
-    return (received.version, outcome, result.n_rows, len(result.findings), first, report, received.file_name,
+    return (received.version, outcome, result.n_rows, result.n_problems, first, report, received.file_name,
             result.summary())
 
 
@@ -208,7 +208,7 @@ def _settle(con, key, where, present: list[_Present], judged: dict, summaries: d
                     f"refused: {p.refusal} — rule {NOT_REGULAR}"
             else:
                 result = validate_bytes(name, p.data, catalog, department=department, round_key=round_key, kind=kind)
-                status, n_rows, problems, first = "rejected", 0, len(result.findings), result.first_problem()
+                status, n_rows, problems, first = "rejected", 0, result.n_problems, result.first_problem()
                 report, summary = str(write_report(result, reports_dir, round_key)), result.summary()
             con.execute(insert, key + [name, str(p.entry.path), "", 0, None, now, status, n_rows, problems, first,
                                        report, run_id])

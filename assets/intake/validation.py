@@ -1,28 +1,37 @@
-"""Validate one submission file: read it, run the pandera schemas with every failure collected,
-and turn pandera's failure cases into findings a department can act on (file, row, column,
-rule, value, plain words)."""
+"""Validate one submission from its bytes: read it, run the pandera schemas with every failure
+collected, and turn pandera's failure cases into findings a department can act on (file, row,
+column, rule, value, plain words; assets/intake/findings.py).
+
+Whatever the bytes hold, the outcome is a ValidationResult with findings, never an exception: a
+problem no rule foresaw becomes a `readable_file` finding."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from assets.intake.reader import ReadError, parse_file_name, read_submission
+from assets.intake import dropfolder
+from assets.intake.findings import (FINDING_COLUMNS, MAX_LISTED_PER_RULE, cap, fill_values, message, more_lines,
+                                    raw_findings)
+from assets.intake.prescreen import column_failures
+from assets.intake.reader import ReadError, parse_file_name, read_submission_bytes
 from schemas.catalog import Catalog
 from schemas.code_lists import CITY, codes
 from schemas.kinds import KINDS, Kind
-from schemas.submission import COMPLETENESS_CELL, KEY, LABELS_DA, district_coverage
+from schemas.submission import COMPLETENESS_CELL, district_coverage, gap_pair_groups
 
-FINDING_COLUMNS = ["file", "row", "column", "rule", "value", "message"]
+MAX_VALUE_CHARS = 200  # a cell's value as the CSV report keeps it
 
 
 @dataclass
 class ValidationResult:
-    path: Path
+    path: Path                 # Path(file name): the file the result is about
     department: str | None
     round: str | None
     sha256: str
@@ -30,10 +39,16 @@ class ValidationResult:
     findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
     n_rows: int = 0
     kind: str = "indicators"
+    omitted: dict[str, int] = field(default_factory=dict)  # per rule: findings not listed (beyond the cap)
 
     @property
     def accepted(self) -> bool:
         return self.rows is not None and self.findings.empty
+
+    @property
+    def n_problems(self) -> int:
+        """Every problem found: those listed, and those beyond the cap of each rule."""
+        return len(self.findings) - len(self.omitted) + sum(self.omitted.values())
 
     def first_problem(self) -> str | None:
         """The first finding as the tracker, the run summary and the Dagster UI show it: file, row,
@@ -44,12 +59,12 @@ class ValidationResult:
         first = self.findings.iloc[0].to_dict()
         if first["row"] is None or pd.isna(first["row"]):
             return first["message"]  # a file-level problem: its message quotes no cell
-        return _message({**first, "value": None}, KINDS[self.kind])  # a cell: named, not quoted
+        return message({**first, "value": None}, KINDS[self.kind], self.round)  # a cell: named, not quoted
 
     def summary(self) -> str:
         if self.accepted:
             return f"accepted: {self.n_rows} rows"
-        more = len(self.findings) - 1
+        more = self.n_problems - 1
         return f"rejected: {self.first_problem()}" + (f" (+{more} more)" if more else "")
 
     def report_text(self) -> str:
@@ -58,220 +73,228 @@ class ValidationResult:
             f"Submission: {self.path.name}",
             f"Department: {self.department or '?'}   Round: {self.round or '?'}   SHA-256: {self.sha256[:16]}",
             f"Outcome: {'ACCEPTED' if self.accepted else 'REJECTED'}"
-            + (f" ({self.n_rows} rows)" if self.accepted else f" ({len(self.findings)} problem(s))"),
+            + (f" ({self.n_rows} rows)" if self.accepted else f" ({self.n_problems:,} problem(s))"),
         ]
         if self.accepted:
             return "\n".join(head) + "\n"
-        lines = head + ["", "Problems (row = the row number in the file; fix them and send the file again):"]
+        listed = (f"; at most {MAX_LISTED_PER_RULE} are listed per rule" if self.omitted else "")
+        lines = head + ["", f"Problems (row = the row number in the file{listed}; fix them and send the file again):"]
         for f in self.findings.itertuples(index=False):
             lines.append(f"- {f.message}")
         return "\n".join(lines) + "\n"
 
 
-def _rule_name(check: str, column: str | None) -> str:
-    """pandera's check label -> our stable rule name."""
-    check = str(check)
-    if check.startswith("isin("):
-        return f"{column}_in_code_list"
-    if check.startswith("str_matches("):
-        return f"{column}_format"
-    if check.startswith("greater_than_or_equal_to("):
-        return "not_negative"
-    if check.startswith(("coerce_dtype(", "dtype(")):
-        return "is_a_number"
-    if check == "not_nullable":
-        return "required_value"
-    if check == "column_in_dataframe":
-        return "required_column"
-    if check == "column_in_schema":
-        return "unknown_column"
-    if check in ("multiple_fields_uniqueness", "field_uniqueness", "duplicates"):
-        return "unique_cell"
-    return check
-
-
-RULE_TEXT_EXTRA = {
-    "not_negative": "the number cannot be negative",
-    "is_a_number": "the cell must be a number",
-    "required_value": "the cell cannot be empty",
-    "required_column": "a required column is missing",
-    "unknown_column": "the column is not part of the template (allowed: see docs/submissions.md)",
-    "unique_cell": "the same cell (" + ", ".join(KEY) + ") is given more than once",
-    "formula_without_value": "the cell holds a formula saved without its result: save the file in Excel, or type "
-                             "the value",
-    "row_width": "the row has more cells than the header (a separator inside a number or a text must be quoted)",
-    "number_format": "a number that could be read two ways, or not written as a plain number (docs/submissions.md, "
-                     "Formats)",
-}
-
-
-def _explain(rule: str, kind: Kind) -> str:
-    if rule.endswith("_in_code_list"):
-        col = rule[: -len("_in_code_list")]
-        lst = {"department": "departments", "district": "districts", "group": "groups", "sex": "sexes"}.get(col)
-        allowed = f": {', '.join(codes(lst))}" if lst else ""
-        return f"'{col}' must be a code from the {lst or col} code list{allowed}"
-    if rule in RULE_TEXT_EXTRA:
-        return RULE_TEXT_EXTRA[rule]
-    if rule.endswith("_format"):
-        col = rule[: -len("_format")]
-        fmt = {"round": "YYYY-05 or YYYY-11", "reference_period": "YYYY-MM or YYYY",
-               "indicator": "a code such as EMP-M"}.get(col, "the template's format")
-        return f"'{col}' must have the format {fmt}"
-    return kind.rule_text.get(rule) or RULE_TEXT_EXTRA.get(rule) or rule
-
-
-def _findings(file: str, cases: pd.DataFrame, data: pd.DataFrame, kind: Kind) -> pd.DataFrame:
-    out = []
-    for case in cases.itertuples(index=False):
-        rule = _rule_name(case.check, case.column if case.schema_context == "Column" else None)
-        if case.schema_context == "Column":
-            column, value = case.column, case.failure_case
-        elif rule in ("required_column", "unknown_column"):
-            column, value = case.failure_case, None
-        elif rule == "unique_cell":
-            column, value = kind.columns[2], None  # the first key column after department and round
-        else:
-            column = kind.rule_columns.get(rule, case.column)
-            value = None
-        row = None if pd.isna(case.index) else int(case.index)
-        if value is None and row is not None and column in data.columns:
-            value = data.at[row, column]
-        out.append({"file": file, "row": row, "column": column, "rule": rule, "value": value})
-    if not out:
-        return pd.DataFrame(columns=FINDING_COLUMNS)
-    df = pd.DataFrame(out).drop_duplicates(subset=["row", "column", "rule"])
-    df["row"] = df["row"].astype("Int64")
-    df = df.sort_values(["row", "column", "rule"], na_position="first", kind="stable")
-
-    df["message"] = df.apply(lambda r: _message(r, kind), axis=1)
-    return df[FINDING_COLUMNS].reset_index(drop=True)
-
-
-def _message(r, kind: Kind) -> str:
-    label = LABELS_DA.get(r["column"]) if kind.name == "indicators" else None
-    column = f"'{r['column']}'" + (f" ({label})" if label and label != r["column"] else "")
-    has_column = r["column"] is not None and not (isinstance(r["column"], float) and pd.isna(r["column"]))
-    where = (f"{r['file']}" + (f", row {r['row']}" if pd.notna(r["row"]) else "")
-             + (f", column {column}" if has_column else ""))
-    val = "" if r["value"] is None or (isinstance(r["value"], float) and pd.isna(r["value"])) else f": {r['value']!r}"
-    return f"{where}{val} — rule {r['rule']}: {_explain(r['rule'], kind)}"
-
-
-
-
-def _explain_completeness(found: pd.DataFrame, typed: pd.DataFrame, dropped: pd.DataFrame, kind: Kind) -> pd.DataFrame:
-    """An incomplete district series names the districts it misses. When a row of that cell was
-    itself rejected (an unknown district code, a text in a number column), the gap is only a knock-on
-    of that row's finding, which already names it: it is not reported twice."""
-    if "rule" not in found or not (found["rule"] == "all_districts_present").any():
-        return found
-    if not set(COMPLETENESS_CELL) <= set(typed.columns):
-        return found
-    bad_cells = set(map(tuple, dropped[COMPLETENESS_CELL].astype(str).values)) if len(dropped) else set()
-    districts = [d for d in codes("districts") if d != CITY]
-    keep = []
-    for i, r in found.iterrows():
-        if r["rule"] != "all_districts_present" or r["row"] not in typed.index:
-            keep.append(i)
-            continue
-        cell = tuple(str(typed.at[r["row"], c]) for c in COMPLETENESS_CELL)
-        if cell in bad_cells:
-            continue
-        same = typed[(typed[COMPLETENESS_CELL].astype(str) == list(cell)).all(axis=1) & (typed["district"] != CITY)]
-        covered = district_coverage(same)
-        have = {k[-1] for k, ok in covered.items() if ok}
-        missing = [d for d in districts if d not in have]
-        found.at[i, "value"] = "missing: " + ", ".join(missing)
-        found.at[i, "message"] = _message(found.loc[i], kind)
-        keep.append(i)
-    return found.loc[keep]
+def _one_finding(name: str, rule: str, message_: str, row=None, column=None, value=None) -> pd.DataFrame:
+    return pd.DataFrame([{"file": name, "row": row, "column": column, "rule": rule, "value": value,
+                          "message": message_}], columns=FINDING_COLUMNS)
 
 
 def _without_knock_on(cases: pd.DataFrame) -> pd.DataFrame:
     """Drop the checks that crashed only because a column failed to coerce (a text in a number
     column): the coercion failure itself already names each offending row."""
-    crashed = cases["index"].isna() & cases["failure_case"].astype(str).str.match(r"^\w+Error\(")
+    no_row = np.flatnonzero(cases["index"].isna().to_numpy())
+    crashed = np.zeros(len(cases), dtype=bool)
+    if len(no_row):
+        text = pd.Series(cases["failure_case"].to_numpy()[no_row]).astype(str)
+        crashed[no_row] = text.str.match(r"^\w+Error\(").to_numpy(dtype=bool)
     return cases[~crashed]
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def _split(schema: pa.DataFrameSchema) -> tuple[pa.DataFrameSchema, list[pa.Check]]:
+    """The schema's column checks (validated by pandera), and its checks on the whole frame."""
+    columns_only = copy.copy(schema)  # the model's schema is cached: never changed in place
+    columns_only.checks = []
+    return columns_only, list(schema.checks)
 
 
-def validate_file(path: Path, catalog: Catalog, department: str | None = None, round_key: str | None = None,
-                  kind: str | None = None) -> ValidationResult:
-    """Validate one file exactly as the pipeline does. Department, round and kind (indicators,
-    areas, dwellings) default to the ones in the file name; `barometer check` may pass them."""
-    path = Path(path)
-    name = parse_file_name(path.name)
-    department = department or (name.department if name else None)
-    round_key = round_key or (name.round if name else None)
-    spec = KINDS[kind or (name.kind if name else "indicators")]
-    result = ValidationResult(path, department, round_key, sha256_of(path), rows=None, kind=spec.name)
-    if department is None or round_key is None:
-        result.findings = pd.DataFrame([{
-            "file": path.name, "row": None, "column": None, "rule": "file_name",
-            "value": path.name,
-            "message": f"{path.name}: the file name must be <DEPT>_<YYYY-MM>.csv or .xlsx (e.g. BIF_2009-05.csv)",
-        }], columns=FINDING_COLUMNS)
-        return result
-    try:
-        data = read_submission(path, spec)
-    except ReadError as e:
-        result.findings = pd.DataFrame([{
-            "file": path.name, "row": e.row, "column": e.column, "rule": e.rule, "value": None,
-            "message": f"{e} — rule {e.rule}",
-        }], columns=FINDING_COLUMNS)
-        return result
-    result.n_rows = len(data)
-
-    findings = []
-    dropped = data.iloc[0:0]  # rows kept out of the context rules, as their own findings name them
-    problems = data.attrs.get("problems") or []
-    if problems:  # ambiguous numbers: reported, and their rows kept out of the schema checks
-        findings.append(pd.DataFrame(problems, columns=FINDING_COLUMNS))
-        dropped = data.loc[sorted({p["row"] for p in problems})]
-        data = data.drop(index=dropped.index)
-    try:
-        typed = spec.row_schema().validate(data, lazy=True)
-    except pa.errors.SchemaErrors as e:
-        cases = _without_knock_on(e.failure_cases)
-        findings.append(_findings(path.name, cases, data, spec))
-        bad_rows = set(cases["index"].dropna().astype(int))
-        structural = cases["index"].isna().any()
-        typed = None
-        if not structural:  # columns are right: check the context rules on the rows that typed cleanly
-            dropped = pd.concat([dropped, data.loc[[r for r in bad_rows if r in data.index]]])
-            clean = data.drop(index=[r for r in bad_rows if r in data.index])
-            typed = spec.row_schema().validate(clean, lazy=False) if len(clean) else None
-    if typed is not None and len(typed):
+def run_frame_checks(checks: list[pa.Check], df: pd.DataFrame) -> pd.DataFrame:
+    """Run checks on the whole frame with pandera's Check objects and collect the failing rows in
+    the layout of pandera's failure cases. (pandera's own collection reshapes a frame-level
+    failure row by row: minutes for a file of a hundred thousand failing rows.)"""
+    out = []
+    for check in checks:
         try:
-            spec.context_schema(catalog, department, round_key).validate(typed, lazy=True)
-        except pa.errors.SchemaErrors as e:
-            findings.append(_explain_completeness(_findings(path.name, e.failure_cases, data, spec),
-                                                  typed, dropped, spec))
-    result.findings = (
-        pd.concat(findings, ignore_index=True).sort_values(["row", "column"], na_position="first", kind="stable")
-        .reset_index(drop=True) if findings else pd.DataFrame(columns=FINDING_COLUMNS)
-    )
-    if result.findings.empty:
-        result.rows = typed
-    return result
+            passed = check(df).check_output
+        except Exception as e:  # noqa: BLE001 - a rule that cannot run (a column missing): named, not raised
+            out.append(pd.DataFrame({"index": [np.nan], "failure_case": [f"{type(e).__name__}({e})"]})
+                       .assign(check=check.name))
+            continue
+        if isinstance(passed, pd.Series):
+            failing = passed.index[~passed.fillna(False).astype(bool).to_numpy()]
+        else:
+            failing = pd.Index([] if bool(passed) else [np.nan])
+        if len(failing):
+            out.append(pd.DataFrame({"index": failing.to_numpy(), "failure_case": None, "check": check.name}))
+    if not out:
+        return pd.DataFrame(columns=["schema_context", "column", "check", "check_number", "failure_case", "index"])
+    cases = pd.concat(out, ignore_index=True)
+    return cases.assign(schema_context="DataFrameSchema", column=None, check_number=None)
+
+
+def _keys(df: pd.DataFrame, cols: list[str]) -> pd.MultiIndex:
+    return pd.MultiIndex.from_frame(df[cols].astype(str))
+
+
+def _without_context_knock_on(found: pd.DataFrame, typed: pd.DataFrame, dropped: pd.DataFrame,
+                              catalog: Catalog, department: str) -> pd.DataFrame:
+    """An incomplete district series, or a gap group without its partner, is only a knock-on when
+    a row of that cell (or of the partner group) was itself refused: that row's own finding names
+    the cause, so the knock-on is not reported (vectorised: a finding per row costs no loop)."""
+    if found.empty or len(dropped) == 0 or not set(COMPLETENESS_CELL) <= set(typed.columns):
+        return found
+    drop = pd.Series(False, index=found.index)
+    rows = found["row"]
+    complete = (found["rule"] == "all_districts_present") & rows.isin(typed.index)
+    if complete.any():
+        cells = typed.loc[rows[complete].astype(int), COMPLETENESS_CELL]
+        drop[complete] = _keys(cells, COMPLETENESS_CELL).isin(_keys(dropped, COMPLETENESS_CELL))
+    gaps = (found["rule"] == "gap_groups_paired") & rows.isin(typed.index)
+    if gaps.any() and {"district", "group"} <= set(dropped.columns):
+        pair_groups = gap_pair_groups(catalog, department)  # series -> the groups its gaps compare
+        d = dropped[["indicator", "reference_period", "district", "group"]].astype(str)
+        d = d[[g in pair_groups.get(i, ()) for i, g in zip(d["indicator"], d["group"])]]
+        valid = set(codes("districts"))
+        anywhere = d[~d["district"].isin(valid)]  # a refused row whose district is unreadable: any district
+        g = typed.loc[rows[gaps].astype(int), ["indicator", "reference_period", "district"]].astype(str)
+        drop[gaps] = (_keys(g, ["indicator", "reference_period", "district"]).isin(
+            _keys(d, ["indicator", "reference_period", "district"]))
+            | _keys(g, ["indicator", "reference_period"]).isin(_keys(anywhere, ["indicator", "reference_period"])))
+    return found[~drop.to_numpy()]
+
+
+def _name_missing_districts(found: pd.DataFrame, typed: pd.DataFrame) -> pd.DataFrame:
+    """An incomplete district series names the districts it misses (listed findings only)."""
+    districts = [d for d in codes("districts") if d != CITY]
+    for i in found.index[found["rule"] == "all_districts_present"]:
+        row = found.at[i, "row"]
+        if row not in typed.index:
+            continue
+        cell = typed.loc[row, COMPLETENESS_CELL]
+        same = typed[(typed[COMPLETENESS_CELL] == cell.to_numpy()).all(axis=1) & (typed["district"] != CITY)]
+        covered = district_coverage(same)  # a district counts as given by T, or by F and M
+        have = {k[-1] for k, ok in covered.items() if ok}
+        found.at[i, "value"] = "missing: " + ", ".join(d for d in districts if d not in have)
+    return found
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(dropfolder.read_bytes(Path(path))).hexdigest()
 
 
 def validate_bytes(name: str, data: bytes, catalog: Catalog, department: str | None = None,
                    round_key: str | None = None, kind: str | None = None) -> ValidationResult:
-    """Validate a file's bytes, already read (once) into memory, under the name it arrived with."""
-    import tempfile
+    """Validate a file's bytes exactly as the pipeline does; `name` is the file's name (its
+    extension says CSV or XLSX). Department, round and kind (indicators, areas, dwellings)
+    default to the ones in the name; `barometer check` may pass them."""
+    parsed = parse_file_name(name)
+    department = department or (parsed.department if parsed else None)
+    round_key = round_key or (parsed.round if parsed else None)
+    spec = KINDS[kind or (parsed.kind if parsed else "indicators")]
+    result = ValidationResult(Path(name), department, round_key, hashlib.sha256(data).hexdigest(), rows=None,
+                              kind=spec.name)
+    if department is None or round_key is None:
+        result.findings = _one_finding(name, "file_name", f"{name}: the file name must be <DEPT>_<YYYY-MM>.csv or "
+                                       ".xlsx (e.g. BIF_2009-05.csv)", value=name)
+        return result
+    try:
+        _validate(result, name, data, catalog, spec)
+    except Exception as e:  # noqa: BLE001 - whatever the bytes hold, the answer is a finding
+        result.rows, result.omitted = None, {}
+        result.findings = _one_finding(
+            name, "readable_file", f"{name}: the file could not be read to the end ({type(e).__name__}: "
+            f"{str(e)[:200]}); check that it is a CSV or XLSX saved from Excel, and tell the data team if it is "
+            "— rule readable_file")
+    return result
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (Path(name).name or "unnamed")
-        path.write_bytes(data)
-        result = validate_file(path, catalog, department, round_key, kind)
-    result.path = Path(name)
+
+def _validate(result: ValidationResult, name: str, data: bytes, catalog: Catalog, spec: Kind) -> None:
+    department, round_key = result.department, result.round
+    try:
+        frame = read_submission_bytes(name, data, spec)
+    except ReadError as e:
+        result.findings = _one_finding(name, e.rule, f"{e} — rule {e.rule}", row=e.row, column=e.column)
+        return
+    result.n_rows = len(frame)
+    found = []
+    problems = frame.attrs.pop("problems", None) or []  # out of attrs: pandas deep-copies attrs on every step
+    rows = frame.drop(index=sorted({p["row"] for p in problems}))
+    dropped = frame.loc[frame.index.difference(rows.index)]  # kept out of the checks: their findings name them
+    if problems:  # rows too wide, ambiguous numbers: reported, and their rows kept out of the schema checks
+        found.append(pd.DataFrame(problems, columns=FINDING_COLUMNS))
+    schema, frame_checks = _split(spec.row_schema())
+    pre = column_failures(schema, rows)  # vectorised: rows breaking a column rule never reach pandera
+    pre_bad = rows.index.intersection(pd.to_numeric(pre["index"], errors="coerce").dropna().astype(int))
+    typed, cases, pandera_failed = None, [pre], False
+    try:
+        typed = schema.validate(rows.drop(index=pre_bad), lazy=True)
+    except pa.errors.SchemaErrors as e:
+        cases.append(_without_knock_on(e.failure_cases))
+        pandera_failed = True
+    cases.append(run_frame_checks(frame_checks, rows))
+    cases = [c for c in cases if len(c)]
+    if cases:
+        cases = pd.concat(cases, ignore_index=True)
+        stage1 = raw_findings(name, cases, spec)
+        if (stage1["rule"] == "required_column").any():  # rows look alike without a key column: not the cause
+            stage1 = stage1[stage1["rule"] != "unique_cell"]
+        found.append(stage1)
+        bad_rows = rows.index.intersection(pd.to_numeric(cases["index"], errors="coerce").dropna().astype(int))
+        if cases["index"].isna().any():  # the columns themselves are wrong: no context rules
+            typed = None
+        else:  # the context rules run on the rows that typed cleanly
+            dropped = pd.concat([dropped, rows.loc[bad_rows]])
+            clean = rows.drop(index=bad_rows)
+            if pandera_failed:
+                typed = schema.validate(clean, lazy=False) if len(clean) else None
+            else:
+                typed = typed.drop(index=typed.index.intersection(bad_rows))
+    if typed is not None and len(typed):
+        context = raw_findings(name, run_frame_checks(spec.context_schema(catalog, department, round_key).checks,
+                                                      typed), spec)
+        if spec.name == "indicators":
+            context = _without_context_knock_on(context, typed, dropped, catalog, department)
+        found.append(context)
+    found = [f for f in found if len(f)]
+    if not found:
+        result.findings = pd.DataFrame(columns=FINDING_COLUMNS)
+        result.rows = typed
+        return
+    listed = pd.concat(found, ignore_index=True).reindex(columns=FINDING_COLUMNS).astype(
+        {"file": object, "column": object, "rule": object, "value": object, "message": object})
+    listed["row"] = listed["row"].astype("Int64")
+    order = {c: i for i, c in enumerate(spec.columns)}  # within a row, the columns in the template's order
+    listed = (listed.assign(_at=listed["column"].map(order).astype(float).fillna(len(order)))
+              .sort_values(["row", "_at"], na_position="first", kind="stable").drop(columns="_at"))
+    listed, result.omitted = cap(listed)
+    listed = fill_values(listed.reset_index(drop=True), frame)
+    if spec.name == "indicators" and typed is not None:
+        listed = _name_missing_districts(listed, typed)
+    todo = listed["message"].isna()
+    if todo.any():
+        listed.loc[todo, "message"] = listed[todo].apply(lambda r: message(r, spec, round_key), axis=1)
+    long = listed["value"].map(lambda v: isinstance(v, str) and len(v) > MAX_VALUE_CHARS).astype(bool)
+    listed.loc[long, "value"] = listed.loc[long, "value"].map(lambda v: v[:MAX_VALUE_CHARS] + "…")
+    if result.omitted:  # the "… and N more of rule X" lines come last
+        listed = pd.DataFrame.from_records(listed[FINDING_COLUMNS].to_dict("records")
+                                           + more_lines(name, result.omitted).to_dict("records"),
+                                           columns=FINDING_COLUMNS).astype({"row": "Int64"})
+    result.findings = listed[FINDING_COLUMNS]
+
+
+def validate_file(path: Path, catalog: Catalog, department: str | None = None, round_key: str | None = None,
+                  kind: str | None = None) -> ValidationResult:
+    """validate_bytes on a file's bytes, read once (never through a symbolic link)."""
+    path = Path(path)
+    try:
+        data = dropfolder.read_bytes(path)
+    except dropfolder.UnsafeFile as e:
+        parsed = parse_file_name(path.name)
+        result = ValidationResult(path, department or (parsed.department if parsed else None),
+                                  round_key or (parsed.round if parsed else None), hashlib.sha256(b"").hexdigest(),
+                                  rows=None, kind=kind or (parsed.kind if parsed else "indicators"))
+        result.findings = _one_finding(path.name, "not_a_regular_file",
+                                       f"{e}; send the file itself — rule not_a_regular_file")
+        return result
+    result = validate_bytes(path.name, data, catalog, department, round_key, kind)
+    result.path = path
     return result
