@@ -24,7 +24,7 @@ from pathlib import Path
 
 from assets.intake.neutral import terminal
 from pipelines import settings
-from pipelines.partitions import ROUND_KEY_RE
+from assets.intake.dropfolder import ROUND_KEY_RE  # the round rule, without importing Dagster
 
 
 def ensure_dagster_home() -> Path:

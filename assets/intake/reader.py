@@ -15,6 +15,8 @@ import pandas as pd
 
 from assets.intake.dropfolder import MAX_FILE_BYTES, SubmissionName, parse_file_name, read_bytes  # noqa: F401
 from assets.intake.formats import INT, Ambiguous, parse_number, parse_period
+
+MAX_DIGITS = 15  # the most digits a double holds exactly
 from assets.intake.reader_base import (HEADER_SEARCH_ROWS, MAX_COLUMNS, MAX_ROWS, ReadError,  # noqa: F401
                                        cell_text, quoted)
 from assets.intake.reader_csv import decode, read_csv_text
@@ -112,6 +114,14 @@ def _normalise(df: pd.DataFrame, kind: Kind, convention: str, name: str) -> list
         if col not in df.columns:
             continue
         values = df[col].dropna()
+        # more digits than a double holds exactly (a 300-digit count would pass as infinity)
+        digits = values.astype(str).str.count(r"[0-9]")
+        too_long = values[digits > MAX_DIGITS]
+        problems += [{"file": name, "row": row, "column": col, "rule": "number_format", "value": str(value)[:40],
+                      "message": f"{name}, row {row}, column '{col}': a number of more than {MAX_DIGITS} digits; "
+                                 f"no count or figure has that many — rule number_format"}
+                     for row, value in too_long.items()]
+        values = values.drop(too_long.index)
         # whole numbers (most cells) and XLSX number cells are already canonical: only the rest go
         # through parse_number, once per distinct text
         if numeric is not None and col in numeric.columns:

@@ -183,3 +183,15 @@ def test_did_you_mean(column, value, code):
                                            ("sex", "")])
 def test_no_guess_where_none_is_clear(column, value):
     assert suggest(column, value) is None
+
+
+@pytest.mark.parametrize("number", ["9" * 400, "1" + "0" * 16, "-" + "9" * 30])
+def test_a_number_of_more_digits_than_a_double_holds_is_refused(catalog, number):
+    lines = GOOD.decode("utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("numerator")] = number
+    result = check(("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n").encode(), catalog)
+    assert not result.accepted
+    assert "number_format" in rules(result)
+    assert any("more than 15 digits" in m for m in result.findings["message"])
