@@ -53,24 +53,37 @@ def suppress(cells: pd.DataFrame, min_count: int, min_denominator: int,
 
 def secondary(out: pd.DataFrame, group: tuple[str, ...], min_count: int, reason: str = SECONDARY) -> list:
     """Secondary suppression in place: in each group (whose total is published), suppress more cells
-    until at least two are suppressed and together they hold at least min_count persons. Returns the
-    keys of the groups where that is impossible (too few cells): their published total must then
-    be suppressed too, or it would give the suppressed cells away."""
+    until at least two are suppressed and together they hold at least min_count persons with the
+    trait and, for shares, at least min_count persons without it (else a reader who knows the
+    districts' populations learns that the hidden cells are, say, all 100 %). Returns the keys of
+    the groups where that is impossible (too few cells): their published total must then be
+    suppressed too, or it would give the suppressed cells away."""
     unprotected = []
+    has_shares = {"is_share", "has_denominator", "denominator"} <= set(out.columns)
     for key, g in out.groupby(list(group), sort=False):
         hidden = g["suppression_reason"].notna()
         if not hidden.any():
             continue
         counts = g["numerator"].fillna(0)
+        others = None
+        if has_shares:
+            share = g["is_share"].fillna(False).astype(bool) & g["has_denominator"].fillna(False).astype(bool)
+            if share.any():
+                others = (g["denominator"].fillna(0) - counts).where(share, 0).clip(lower=0)
+
+        def protected(chosen: list) -> bool:
+            return (len(chosen) >= 2 and counts[chosen].sum() >= min_count
+                    and (others is None or others[chosen].sum() >= min_count))
+
         # candidates: published cells, the smallest positive count first (ties: row order);
         # empty cells last, as they add nothing to the sum that protects the suppressed ones
         rest = counts[~hidden]
         candidates = (rest[rest > 0].sort_values(kind="stable").index.tolist()
                       + rest[rest <= 0].index.tolist())
         chosen = list(g.index[hidden])
-        while (len(chosen) < 2 or counts[chosen].sum() < min_count) and candidates:
+        while not protected(chosen) and candidates:
             chosen.append(candidates.pop(0))
             out.loc[chosen[-1], "suppression_reason"] = reason
-        if len(chosen) < 2 or counts[chosen].sum() < min_count:
+        if not protected(chosen):
             unprotected.append(key)
     return unprotected
