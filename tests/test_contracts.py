@@ -106,6 +106,11 @@ def test_dagster_shows_the_column_schema_and_row_count(sample_run):
         n = con.execute("SELECT count(*) FROM barometer_history").fetchone()[0]
     assert sample_run.result.asset_materializations_for_node("barometer_history")[-1].metadata[
         "dagster/row_count"].value == n
+    # tables written by an asset that writes two (round_summary, housing_summary): on the publication
+    published_meta = sample_run.result.asset_materializations_for_node("published_warehouse")[-1].metadata
+    assert {f"columns_{name}" for name in NAMES} <= set(published_meta)
+    assert [col.name for col in published_meta["columns_round_summary"].schema.columns] == \
+        [col.name for col in BY_NAME["round_summary"].columns]
 
 
 # -- contract files are validated ---------------------------------------------------------------------
