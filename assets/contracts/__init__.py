@@ -164,9 +164,9 @@ def public_marts() -> list[str]:
 
 
 def comment_sql(text: str) -> str:
-    """A description as a SQL string literal for COMMENT ON: markdown backticks dropped (a BI
-    tool shows the comment as plain text), quotes doubled."""
-    return "'" + text.replace("`", "").replace("'", "''") + "'"
+    """A description as a SQL string literal for COMMENT ON, quotes doubled. The backticks stay:
+    they mark codes and values (`accepted, later file rejected` is one status, not two)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def table_schema(table: str):
