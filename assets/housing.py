@@ -6,6 +6,7 @@ import dagster as dg
 import numpy as np
 import pandas as pd
 
+from assets.contracts import asset_metadata
 from assets.disclosure import primary, secondary, suppress
 from assets.rounding import half_away
 from assets.indicators import area_asset_key
@@ -51,7 +52,7 @@ def housing_area_submissions(context: dg.AssetExecutionContext, warehouse: Wareh
     description="One row per housing area x month x ministry rule set: counts, pooled share outside the labour "
                 "market, Copenhagen's area type, whether on the ministry's list, and whether a change of listing "
                 "came from the rule or from the residents; plus housing_summary, one row per month.",
-    metadata={"spec": "docs/housing.md"},
+    metadata={"spec": "docs/housing.md", **asset_metadata("housing_areas")},
 )
 def housing_areas(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     rules = warehouse.housing_rules()
@@ -66,8 +67,10 @@ def housing_areas(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
         summary = con.execute("SELECT reference_period, rule_set, vulnerable_areas, moved_by_rule_change, "
                               "new_vulnerable_areas FROM housing_summary").fetchdf()
         n = con.execute("SELECT count(*) FROM housing_area_classes").fetchone()[0]
+        published = con.execute("SELECT count(*) FROM housing_areas").fetchone()[0]
     return dg.MaterializeResult(metadata={
-        "rows": dg.MetadataValue.int(int(n)), "rules_version": rules.version,
+        "rows": dg.MetadataValue.int(int(n)), "dagster/row_count": dg.MetadataValue.int(int(published)),
+        "rules_version": rules.version,
         "by_month": dg.MetadataValue.md(summary.to_markdown(index=False) if len(summary) else "none"),
     })
 
@@ -196,7 +199,7 @@ def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
     group_name=HOUSING, owners=["team:tmf"], kinds={"duckdb", "sql"}, deps=[housing_areas],
     description="The change in persons 18-64 on transfer income between two dates by area type, split into net "
                 "moving (dwellings whose residents all moved) and the change in dwellings not emptied.",
-    metadata={"spec": "docs/housing.md#decomposition-of-change"},
+    metadata={"spec": "docs/housing.md#decomposition-of-change", **asset_metadata("housing_decomposition")},
 )
 def housing_decomposition(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     disclosure = warehouse.disclosure_rules()
@@ -205,7 +208,7 @@ def housing_decomposition(context: dg.AssetExecutionContext, warehouse: Warehous
         publish_decomposition(con, disclosure.min_count, disclosure.min_denominator)
         table = con.execute("SELECT * FROM housing_decomposition").fetchdf()
     return dg.MaterializeResult(metadata={
-        "rows": dg.MetadataValue.int(len(table)),
+        "rows": dg.MetadataValue.int(len(table)), "dagster/row_count": dg.MetadataValue.int(len(table)),
         "table": dg.MetadataValue.md(table.to_markdown(index=False) if len(table) else "none"),
     })
 
@@ -215,7 +218,7 @@ def housing_decomposition(context: dg.AssetExecutionContext, warehouse: Warehous
     description="Per district and month: its share of the city's persons on transfer income in vulnerable and "
                 "high-risk areas, and their pooled share outside the labour market (with its change), after "
                 "disclosure control.",
-    metadata={"spec": "docs/housing.md"},
+    metadata={"spec": "docs/housing.md", **asset_metadata("housing_district_shares")},
 )
 def housing_district_shares(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     rules = warehouse.disclosure_rules()
@@ -227,7 +230,8 @@ def housing_district_shares(context: dg.AssetExecutionContext, warehouse: Wareho
                     "CAST(suppression_reason AS VARCHAR) AS suppression_reason, CAST(note AS VARCHAR) AS note) "
                     "FROM shares")
         n = con.execute("SELECT count(*) FROM housing_district_shares").fetchone()[0]
-    return dg.MaterializeResult(metadata={"rows": dg.MetadataValue.int(int(n))})
+    return dg.MaterializeResult(metadata={"rows": dg.MetadataValue.int(int(n)),
+                                          "dagster/row_count": dg.MetadataValue.int(int(n))})
 
 
 def build_district_shares(cells: pd.DataFrame, names: dict, min_count: int, min_denominator: int) -> pd.DataFrame:

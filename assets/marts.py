@@ -10,7 +10,8 @@ from assets.areas import round_reading
 from assets.districts import build_district_values
 from assets.lights import add_lights
 from assets.progress import assess
-from assets.publish import PUBLIC_MARTS, log_publication, publish
+from assets.contracts import asset_metadata, published, table_schema
+from assets.publish import log_publication, publish
 from pipelines.resources import Warehouse, execute_script, sql
 
 MARTS = "marts"
@@ -59,12 +60,17 @@ def _rows(con, table: str) -> int:
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
+def row_count(n: int) -> dict:
+    """The row count Dagster shows beside the asset (and "rows", which tools/bench.py reads)."""
+    return {"rows": dg.MetadataValue.int(n), "dagster/row_count": dg.MetadataValue.int(n)}
+
+
 def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]:
     @dg.asset(
         group_name=MARTS, owners=OWNERS, kinds={"duckdb", "sql", "pandas"}, deps=area_keys,
         description="One row per indicator x measurement date at city level (KBH): value, change since the "
                     "previous measurement, traffic light with its reason, series break and caveat.",
-        metadata={"spec": "docs/warehouse.md#barometer_history"},
+        metadata={"spec": "docs/warehouse.md#barometer_history", **asset_metadata("barometer_history")},
     )
     def barometer_history(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
@@ -88,13 +94,13 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
                 "SELECT coalesce(light, 'none') AS light, count(*) AS n FROM barometer_history GROUP BY 1 ORDER BY 1"
             ).fetchall()
             n = _rows(con, "barometer_history")
-        return dg.MaterializeResult(metadata={"rows": dg.MetadataValue.int(n), "lights": dict(lights)})
+        return dg.MaterializeResult(metadata={**row_count(n), "lights": dict(lights)})
 
     @dg.asset(
         group_name=MARTS, owners=OWNERS, kinds={"duckdb", "sql"}, deps=[barometer_history, "submission_tracker"],
         description="One row per indicator: its latest measurement, previous value, change, light, baseline, "
                     "target and progress, flagged when carried forward from an earlier round.",
-        metadata={"spec": "docs/warehouse.md#barometer_latest"},
+        metadata={"spec": "docs/warehouse.md#barometer_latest", **asset_metadata("barometer_latest")},
     )
     def barometer_latest(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
@@ -109,7 +115,7 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
                 "SELECT assessment, count(*) FROM barometer_latest GROUP BY 1 ORDER BY 1").fetchall())
             n = _rows(con, "barometer_latest")
         return dg.MaterializeResult(metadata={
-            "rows": dg.MetadataValue.int(n),
+            **row_count(n),
             "assessments": assessments,
             "preview": dg.MetadataValue.md(preview.to_markdown(index=False) if n else "none"),
         })
@@ -118,7 +124,7 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
         group_name=MARTS, owners=OWNERS, kinds={"duckdb", "pandas"}, deps=[barometer_history],
         description="Each policy area's light per round (from its main goal, else its indicators) and the "
                     "round's one-line reading, as the report's 'progress in 3 main goals, standstill in 3'.",
-        metadata={"spec": "docs/warehouse.md#area_summary"},
+        metadata={"spec": "docs/warehouse.md#area_summary", **asset_metadata("area_summary")},
     )
     def area_summary(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
@@ -132,7 +138,7 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
             last = con.execute("SELECT round, reading FROM round_summary ORDER BY round DESC LIMIT 1").fetchone()
             n = _rows(con, "area_summary")
         return dg.MaterializeResult(metadata={
-            "rows": dg.MetadataValue.int(n),
+            **row_count(n),
             "latest_round": last[0] if last else "none",
             "latest_reading": last[1] if last else "none",
         })
@@ -142,7 +148,7 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
         description="One row per district-level indicator x district (KBH = city, the sum of the districts) x "
                     "measurement date: value, deviation from the city, rank, change, share of the city's count; "
                     "small cells suppressed (primary and secondary) and marked with the reason.",
-        metadata={"spec": "docs/warehouse.md#district_values"},
+        metadata={"spec": "docs/warehouse.md#district_values", **asset_metadata("district_values")},
     )
     def district_values(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         rules = warehouse.disclosure_rules()
@@ -162,7 +168,7 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
                 "SELECT coalesce(split_part(suppression_reason, ':', 1), 'published'), count(*) "
                 "FROM district_values GROUP BY 1").fetchall())
         return dg.MaterializeResult(metadata={
-            "rows": dg.MetadataValue.int(n),
+            **row_count(n),
             "cells": suppressed,
             "disclosure_rules": f"version {rules.version}: min count {rules.min_count}, "
                                 f"min denominator {rules.min_denominator}",
@@ -173,7 +179,7 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
         description="One row per edition (the latest round in force when published) x indicator x measurement "
                     "date: the city figure as first published in that edition beside the latest (revised) figure, "
                     "from the durable publication log, so later corrections and rebuilds never rewrite history.",
-        metadata={"spec": "docs/warehouse.md#barometer_vintages"},
+        metadata={"spec": "docs/warehouse.md#barometer_vintages", **asset_metadata("barometer_vintages")},
     )
     def barometer_vintages(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
@@ -185,7 +191,7 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
             revised = con.execute("SELECT count(*) FROM barometer_vintages WHERE revised").fetchone()[0]
             n = _rows(con, "barometer_vintages")
         return dg.MaterializeResult(metadata={
-            "rows": dg.MetadataValue.int(n), "editions_reconstructed": dg.MetadataValue.json(rounds),
+            **row_count(n), "editions_reconstructed": dg.MetadataValue.json(rounds),
             "figures_to_log": dg.MetadataValue.int(pending),
             "revised_figures": dg.MetadataValue.int(int(revised)),
         })
@@ -195,8 +201,9 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
         deps=[barometer_history, barometer_latest, district_values, area_summary, barometer_vintages,
               "submission_tracker",
               "housing_areas", "housing_decomposition", "housing_district_shares"],
-        description="The published warehouse: warehouse/barometer.duckdb (tables " + ", ".join(PUBLIC_MARTS)
-                    + ", indicators, districts) and warehouse/marts/*.parquet, built beside the published "
+        description="The published warehouse: warehouse/barometer.duckdb (tables "
+                    + ", ".join(c.name for c in published()) + ", each as its contract in assets/contracts/ "
+                    "declares it, with comments) and warehouse/marts/*.parquet, built beside the published "
                     "files and swapped in atomically, so readers never see a half-built warehouse.",
         metadata={"spec": "docs/warehouse.md"},
     )
@@ -208,6 +215,8 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
             "rows": dg.MetadataValue.int(sum(counts.values())),
             "figures_logged": dg.MetadataValue.int(logged),
             **{f"rows_{k}": dg.MetadataValue.int(v) for k, v in counts.items()},
+            # each published table's columns as its contract declares them (also its comments)
+            **{f"columns_{c.name}": dg.MetadataValue.table_schema(table_schema(c.name)) for c in published()},
             "duckdb": dg.MetadataValue.path(str(warehouse.public_db)),
             "marts": dg.MetadataValue.path(str(warehouse.marts_dir)),
         })

@@ -14,16 +14,56 @@ from pathlib import Path
 
 import duckdb
 
-PUBLIC_MARTS = ["barometer_history", "barometer_latest", "district_values", "area_summary", "round_summary",
-                "housing_areas", "housing_summary", "housing_decomposition", "housing_district_shares",
-                "submission_tracker", "barometer_vintages"]
-# Published beside the marts: metadata a BI user needs to read them (no counts of persons).
-PUBLIC_REFERENCE = {"indicators": "indicator_catalog", "districts": "code_districts"}
+from assets.contracts import Contract, ContractError, comment_sql, published
+
+NULL_TYPE = '"NULL"'   # how DESCRIBE spells the type of a column that pandas left untyped
 
 
-def publish(con: duckdb.DuckDBPyConnection, public_db: Path, marts_dir: Path, run_id: str) -> dict[str, int]:
-    """Copy the public tables from the internal connection into a fresh file and a fresh parquet
-    folder, then rename them into place. Returns the row count per published mart."""
+def check_sources(con: duckdb.DuckDBPyConnection, contracts: list[Contract]) -> list[str]:
+    """What keeps the internal tables from being published under their contracts: a column the
+    contract lacks (it would be published undocumented), a contract column the table lacks, or
+    another type. A column NULL in every row (a first round has no series break; no housing file
+    yet) comes out of pandas untyped: it is published with the contract's type, so the types a BI
+    tool sees never depend on the data."""
+    problems = []
+    for c in contracts:
+        try:
+            actual = {col: typ for col, typ, *_ in con.execute(f"DESCRIBE main.{c.source}").fetchall()}
+        except duckdb.CatalogException:
+            problems.append(f"{c.name}: its source table main.{c.source} does not exist")
+            continue
+        declared = {col.name: col.type for col in c.columns}
+        where = c.name if c.source == c.name else f"{c.name} (from {c.source})"
+        if extra := [col for col in actual if col not in declared]:
+            problems.append(f"{where}: columns not in assets/contracts/{c.name}.yml: {', '.join(extra)}")
+        if missing := [col for col in declared if col not in actual]:
+            problems.append(f"{where}: contract columns the table does not have: {', '.join(missing)}")
+        problems += [f"{where}.{col}: type {actual[col]}, contract says {typ}" for col, typ in declared.items()
+                     if col in actual and actual[col] not in (typ, NULL_TYPE)]
+    return problems
+
+
+def _create(con: duckdb.DuckDBPyConnection, c: Contract) -> None:
+    """Create pub.<table> from its source in the contract's column order, with the comments."""
+    actual = {col: typ for col, typ, *_ in con.execute(f"DESCRIBE main.{c.source}").fetchall()}
+    select = ", ".join(f'CAST("{col.name}" AS {col.type}) AS "{col.name}"' if actual[col.name] == NULL_TYPE
+                       else f'"{col.name}"' for col in c.columns)
+    con.execute(f"CREATE TABLE pub.{c.name} AS SELECT {select} FROM main.{c.source}")
+    con.execute(f"COMMENT ON TABLE pub.{c.name} IS {comment_sql(c.description)}")
+    for col in c.columns:
+        con.execute(f'COMMENT ON COLUMN pub.{c.name}."{col.name}" IS {comment_sql(col.description)}')
+
+
+def publish(con: duckdb.DuckDBPyConnection, public_db: Path, marts_dir: Path, run_id: str,
+            contracts: list[Contract] | None = None) -> dict[str, int]:
+    """Copy the tables under contract (assets/contracts/) from the internal connection into a
+    fresh file, with their comments, and the marts into a fresh parquet folder, then rename them
+    into place. Returns the row count per published table."""
+    contracts = published() if contracts is None else contracts
+    problems = check_sources(con, contracts)
+    if problems:   # before anything is written: what is published stays as it was
+        raise ContractError("the tables to publish do not match their contracts (assets/contracts/); nothing "
+                            "was published:\n  " + "\n  ".join(problems))
     public_db.parent.mkdir(parents=True, exist_ok=True)
     tag = run_id[:8] if run_id else "manual"
     tmp_db = public_db.with_name(f".{public_db.name}.{tag}.tmp")
@@ -37,24 +77,23 @@ def publish(con: duckdb.DuckDBPyConnection, public_db: Path, marts_dir: Path, ru
     new_marts.mkdir(parents=True)
 
     counts: dict[str, int] = {}
-    con.execute(f"ATTACH '{tmp_db}' AS pub")
     try:
-        # A column that is NULL in every row (a first round has no series break; no housing file
-        # yet) comes out of pandas untyped: publish it with the type the same column has in
-        # another mart, else VARCHAR, so the BI contract's types never depend on the data.
-        types = {name: con.execute(f"DESCRIBE main.{name}").fetchall() for name in PUBLIC_MARTS}
-        known = {col: typ for cols in types.values() for col, typ, *_ in cols if typ != '"NULL"'}
-        for name in PUBLIC_MARTS:
-            select = ", ".join(f'CAST("{col}" AS {known.get(col, "VARCHAR")}) AS "{col}"' if typ == '"NULL"'
-                               else f'"{col}"' for col, typ, *_ in types[name])
-            con.execute(f"CREATE TABLE pub.{name} AS SELECT {select} FROM main.{name}")
-            counts[name] = con.execute(f"SELECT count(*) FROM pub.{name}").fetchone()[0]
-            con.execute(f"COPY pub.{name} TO '{new_marts / (name + '.parquet')}' (FORMAT parquet)")
-        for public, internal in PUBLIC_REFERENCE.items():
-            con.execute(f"CREATE TABLE pub.{public} AS SELECT * FROM main.{internal}")
-        con.execute("CHECKPOINT pub")
-    finally:
-        con.execute("DETACH pub")
+        con.execute(f"ATTACH '{tmp_db}' AS pub")
+        try:
+            for c in contracts:
+                _create(con, c)
+                counts[c.name] = con.execute(f"SELECT count(*) FROM pub.{c.name}").fetchone()[0]
+                if c.kind == "mart":
+                    con.execute(f"COPY pub.{c.name} TO '{new_marts / (c.name + '.parquet')}' (FORMAT parquet)")
+            con.execute("CHECKPOINT pub")
+        finally:
+            con.execute("DETACH pub")
+    except BaseException:
+        # a failure before the swap leaves what is published as it was; the half-built copies go
+        for path in (tmp_db, tmp_db.with_name(tmp_db.name + ".wal")):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(new_marts, ignore_errors=True)
+        raise
 
     # Swap in: the parquet folder first (one rename of the link), the database last.
     if marts_dir.exists() and not marts_dir.is_symlink():

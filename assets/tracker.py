@@ -4,6 +4,7 @@ what was rejected (assets/sql/tracker.sql)."""
 import dagster as dg
 
 from assets.catalog import indicator_catalog
+from assets.contracts import asset_metadata
 from assets.intake.assets import submission_asset_key
 from pipelines.resources import Warehouse, sql
 from schemas.code_lists import department_codes
@@ -17,7 +18,7 @@ from schemas.code_lists import department_codes
                                                "file (warns otherwise: its indicators are carried forward).")],
     description="One row per round x department: whether a delivery was due, files and versions received, "
                 "the version in force and the status (accepted / rejected / missing / not due).",
-    metadata={"spec": "docs/warehouse.md#submission_tracker"},
+    metadata={"spec": "docs/warehouse.md#submission_tracker", **asset_metadata("submission_tracker")},
 )
 def submission_tracker(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as con:
@@ -33,7 +34,8 @@ def submission_tracker(context: dg.AssetExecutionContext, warehouse: Warehouse) 
         context.log.warning(f"round {latest}: " + ", ".join(f"{d} {s}" for d, s in problems))
     matrix = table.pivot(index="round", columns="department", values="status").fillna("-") if len(table) else None
     return dg.MaterializeResult(
-        metadata={"rows": dg.MetadataValue.int(int(n)), "latest_round": latest or "none",
+        metadata={"rows": dg.MetadataValue.int(int(n)), "dagster/row_count": dg.MetadataValue.int(int(n)),
+                  "latest_round": latest or "none",
                   "status": dg.MetadataValue.md(matrix.to_markdown() if matrix is not None else "none")},
         check_results=[dg.AssetCheckResult(
             check_name="all_due_deliveries_arrived", passed=not problems, severity=dg.AssetCheckSeverity.WARN,

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from assets.intake.neutral import terminal
-from assets.publish import PUBLIC_MARTS
+from assets.contracts import public_marts, published
 from schemas.code_lists import department_codes
 
 LIGHT_MARK = {"green": "green ", "yellow": "yellow", "red": "red   ", None: "-     "}
@@ -138,8 +138,8 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
                    f"by a rule change{off}, {new} new vulnerable{first}")
     out.append("")
     out.append("Outputs:")
-    out.append(f"  {_rel(public_db)}  (tables {', '.join(PUBLIC_MARTS)}, indicators, districts)")
-    out.append(f"  {_rel(marts_dir)}/{{{','.join(PUBLIC_MARTS)}}}.parquet")
+    out.append(f"  {_rel(public_db)}  (tables {', '.join(c.name for c in published())})")
+    out.append(f"  {_rel(marts_dir)}/{{{','.join(public_marts())}}}.parquet")
     out.append(f"  district_values: {n_dist[0]} rows, {n_dist[1]} small cells suppressed")
     if reports_dir.exists():
         out.append(f"  {_rel(reports_dir)}/<round>/  validation reports of rejected files")

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from assets.publish import PUBLIC_MARTS, PUBLIC_REFERENCE
+from assets.contracts import published
 from conftest import PROJECT
 
 
@@ -16,7 +16,7 @@ def _section(table: str) -> str:
     return m.group(1)
 
 
-@pytest.mark.parametrize("table", PUBLIC_MARTS + list(PUBLIC_REFERENCE))
+@pytest.mark.parametrize("table", [c.name for c in published()])
 def test_every_published_column_is_documented(sample_run, table):
     with sample_run.public() as con:
         columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
