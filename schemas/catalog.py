@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from schemas.yaml_model import load_yaml_model
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas.code_lists import codes
 
@@ -194,18 +194,9 @@ def _entry_name(raw: dict, loc: tuple) -> str:
 
 def load_catalog(path: Path) -> Catalog:
     """Load and validate the catalog; raise CatalogError naming the offending entry."""
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise CatalogError(f"{path}: not valid YAML: {e}") from e
-    if not isinstance(raw, dict):
-        raise CatalogError(f"{path}: expected a mapping with 'version' and 'indicators'")
-    try:
-        catalog = Catalog.model_validate(raw)
-    except ValidationError as e:
-        msgs = [f"{path}: {_entry_name(raw, err['loc'])}: {err['msg']}" for err in e.errors()]
-        raise CatalogError("invalid indicator catalog:\n  " + "\n  ".join(msgs)) from None
+    text = Path(path).read_text(encoding="utf-8")  # its fingerprint versions every computed figure
+    catalog, _ = load_yaml_model(path, Catalog, CatalogError, "indicator catalog",
+                                 where=lambda loc, raw: _entry_name(raw, loc))
     problems = []
     for i in catalog.indicators:
         if i.policy_period not in catalog.policy_periods:
@@ -242,7 +233,4 @@ class DisclosureRules(BaseModel):
 
 
 def load_disclosure_rules(path: Path) -> DisclosureRules:
-    try:
-        return DisclosureRules.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-    except (ValidationError, yaml.YAMLError) as e:
-        raise CatalogError(f"{path}: invalid disclosure rules: {e}") from None
+    return load_yaml_model(path, DisclosureRules, CatalogError, "disclosure rules")[0]

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from schemas.yaml_model import load_yaml_model
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.catalog import CatalogError
 
@@ -54,7 +54,4 @@ class HousingRules(BaseModel):
 
 
 def load_housing_rules(path: Path) -> HousingRules:
-    try:
-        return HousingRules.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-    except (ValidationError, yaml.YAMLError) as e:
-        raise CatalogError(f"{path}: invalid housing rules: {e}") from None
+    return load_yaml_model(path, HousingRules, CatalogError, "housing rules")[0]

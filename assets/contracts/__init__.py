@@ -18,8 +18,8 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from schemas.yaml_model import load_yaml_model
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CONTRACTS_DIR = Path(__file__).resolve().parent
 
@@ -114,17 +114,7 @@ def _where(loc: tuple, data: dict) -> str:
 
 
 def load_contract(path: Path) -> Contract:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ContractError(f"{path.name}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise ContractError(f"{path.name}: expected a mapping of contract keys")
-    try:
-        contract = Contract.model_validate(data)
-    except ValidationError as exc:
-        lines = [f"{path.name}: {_where(e['loc'], data)}: {e['msg']}" for e in exc.errors()]
-        raise ContractError("invalid contract\n  " + "\n  ".join(lines)) from None
+    contract, _ = load_yaml_model(path, Contract, ContractError, "contract", shown=path.name, where=_where)
     if contract.name != path.stem:
         raise ContractError(f"{path.name}: name: {contract.name!r} differs from the file name {path.stem!r}")
     return contract
