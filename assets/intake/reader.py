@@ -27,19 +27,41 @@ _cell_text = cell_text  # the name other modules knew it by
 NUMBER_IN_TWO = re.compile(r"-?\d+")
 
 
-def _width_problem(name: str, row: int, cells: list, width: int, n_header: int, text_cells: bool) -> dict:
+NUMBER_COLUMNS = {c for k in KINDS.values() for c in k.number_columns}
+PLAIN_CELL = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def _fits_when_joined(values: list, names: list[str], i: int) -> bool:
+    """Whether joining cells i and i + 1 gives a row whose number columns all hold numbers (or
+    nothing): the split that explains the extra cell."""
+    joined = values[:i] + [f"{values[i]},{values[i + 1]}"] + values[i + 2:]
+    return all(not isinstance(v, str) or not v or n not in NUMBER_COLUMNS or PLAIN_CELL.fullmatch(v)
+               for n, v in zip(names, joined))
+
+
+def _width_problem(name: str, row: int, cells: list, names: list[str], n_header: int, text_cells: bool) -> dict:
     """A row with more cells than the header: the message says what was probably split, and the
-    form that is accepted (docs/submissions.md, "Formats")."""
+    form that is accepted (docs/submissions.md, "Formats"). With one cell too many, the split is
+    the place where joining two cells gives numbers in every number column: a number split at
+    its comma (write 40403.28), or a text with a comma (quote it)."""
+    width = len(names)
     values = [c.strip() if isinstance(c, str) else c for c in cells[: width + 1]]
     hint = "a separator inside a text must be quoted (\"a, b\")"
-    for i in range(min(len(values), width + 1) - 1):
+    candidates = [i for i in range(width) if len(cells) == width + 1 and _fits_when_joined(values, names, i)]
+    for i in candidates:
         a, b = values[i], values[i + 1]
-        if isinstance(a, str) and isinstance(b, str) and NUMBER_IN_TWO.fullmatch(a) and b.isdigit():
-            hint = (f"'{a},{b}' looks like one number split at its comma: write {a}.{b} (a decimal point)"
-                    if len(b) != 3 else
-                    f"'{a},{b}' looks like one number split at its comma: write {a}{b} (no thousands separator), "
-                    f"or {a}.{b} if it is a decimal number")
+        if names[i] in NUMBER_COLUMNS and isinstance(a, str) and isinstance(b, str) \
+                and NUMBER_IN_TWO.fullmatch(a) and b.isdigit():
+            hint = (f"'{a},{b}' in column '{names[i]}' looks like one number split at its comma: write {a}.{b} "
+                    f"(a decimal point)" if len(b) != 3 else
+                    f"'{a},{b}' in column '{names[i]}' looks like one number split at its comma: write {a}{b} "
+                    f"(no thousands separator), or {a}.{b} if it is a decimal number")
             break
+    else:
+        texts = [names[i] for i in candidates if names[i] not in NUMBER_COLUMNS]
+        if texts:
+            hint = (f"the text in column '{texts[-1]}' holds a comma: put the text in double quotes (\"a, b\"), "
+                    "or leave the comma out")
     n = len(cells)
     what = f"{n:,} cells but the header has {n_header}" if text_cells else f"a value beyond the header's {width} columns"
     return {"file": name, "row": row, "column": None, "rule": "row_width", "value": None,
@@ -67,7 +89,7 @@ def _frame(header: list, rows: list[tuple[int, list]], name: str, text_cells: bo
         rownum, cells = rows[i]
         if len(cells) > limit or any(cell_text(c) is not None for c in cells[width:limit]):
             # e.g. a thousands separator "1,289" in a comma-separated file shifts the row
-            problems.append(_width_problem(name, rownum, cells, width, len(header), text_cells))
+            problems.append(_width_problem(name, rownum, cells, names, len(header), text_cells))
     # cut to the header's width (a row of a million separators is not kept whole); pandas pads short rows
     df = pd.DataFrame([cells[:width] for _, cells in rows], index=pd.Index([r for r, _ in rows], name="row"),
                       dtype=object)

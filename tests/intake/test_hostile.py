@@ -195,3 +195,15 @@ def test_a_number_of_more_digits_than_a_double_holds_is_refused(catalog, number)
     assert not result.accepted
     assert "number_format" in rules(result)
     assert any("more than 15 digits" in m for m in result.findings["message"])
+
+
+def test_a_comma_in_an_unquoted_note_is_blamed_on_the_note_not_on_the_counts(catalog):
+    """Every row has numerator and denominator side by side: two whole numbers next to each other
+    are not a number split at its comma unless joining them is what makes the row fit."""
+    lines = GOOD.decode("utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("note")] = "rettet, se mail"
+    result = check(("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n").encode(), catalog)
+    message = " ".join(result.findings.loc[result.findings["rule"] == "row_width", "message"])
+    assert "column 'note' holds a comma" in message and "split at its comma" not in message
