@@ -25,7 +25,7 @@ def _rel(path: Path) -> str:
 STATUS_TEXT = {"superseded": "superseded by a later file",
                "kept": "kept in force from the archive (an accepted version no longer in raw/)"}
 MARK = {"accepted": "ok", "accepted, later file rejected": "ok!", "rejected": "REJ", "missing": "MISS",
-        "not due": "-"}
+        "not due": "-", "refused": "REF"}
 
 
 def delivery_matrix(con: duckdb.DuckDBPyConnection, rounds: list[str]) -> list[str]:
@@ -47,7 +47,8 @@ def delivery_matrix(con: duckdb.DuckDBPyConnection, rounds: list[str]) -> list[s
             cells.append(MARK.get(s, s) + ("+h" if h else ""))
         lines.append(f"  {r}  " + " ".join(f"{c:>5}" for c in cells))
     lines.append("  (ok = accepted; ok! = accepted, a later file rejected; REJ = rejected; MISS = due but nothing")
-    lines.append("   arrived; - = not due; +h = housing-area files too)")
+    lines.append("   arrived; REF = only links or other non-regular files, never read; - = not due;")
+    lines.append("   +h = housing-area files too)")
     return lines
 
 
@@ -68,11 +69,12 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         by_status = dict(con.execute(
             "SELECT status, count(*) FROM submission_files WHERE round IN (SELECT unnest(?)) GROUP BY 1",
             [rounds]).fetchall())
-        n_files = sum(by_status.values())
+        n_files = sum(n for s, n in by_status.items() if s != "refused")
         extra = [f"{by_status[s]} {text}" for s, text in STATUS_TEXT.items() if by_status.get(s)]
         out.append("")
         out.append(f"Submissions: {n_files} files received, {by_status.get('accepted', 0)} accepted, "
-                   f"{by_status.get('rejected', 0)} rejected" + "".join(f", {e}" for e in extra))
+                   f"{by_status.get('rejected', 0)} rejected" + "".join(f", {e}" for e in extra)
+                   + (f"; {by_status['refused']} refused unread (links)" if by_status.get("refused") else ""))
         out += delivery_matrix(con, rounds)
         missing = con.execute(
             "SELECT round, list(department ORDER BY department) FROM submission_tracker "
