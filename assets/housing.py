@@ -8,11 +8,11 @@ import pandas as pd
 
 from assets.contracts import asset_metadata
 from assets.disclosure import primary, secondary, suppress
-from assets.rounding import half_away
 from assets.indicators import area_asset_key
 from assets.intake.assets import intake_result
 from assets.intake.dropfolder import scan
 from assets.intake.staging import FileOutcome, ingest_department_round, rounds_to_rederive
+from assets.rounding import half_away
 from pipelines.partitions import rounds
 from pipelines.resources import Warehouse, execute_script, sql
 

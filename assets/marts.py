@@ -7,10 +7,10 @@ import pandas as pd
 
 from assets.areas import area_summary as build_area_summary
 from assets.areas import round_reading
+from assets.contracts import asset_metadata, published, table_schema
 from assets.districts import build_district_values
 from assets.lights import add_lights
 from assets.progress import assess
-from assets.contracts import asset_metadata, published, table_schema
 from assets.publish import log_publication, publish
 from pipelines.resources import Warehouse, execute_script, sql
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from schemas.yaml_model import load_yaml_model
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas.code_lists import codes
+from schemas.yaml_model import load_yaml_model
 
 PERIOD_RE = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
 MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -111,7 +111,7 @@ class Indicator(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Indicator":
+    def _consistent(self) -> Indicator:
         if self.source is None:
             self.source = self.code
         if self.computation in GAP_COMPUTATIONS and not self.reference_group:

@@ -14,7 +14,6 @@ import time
 
 import duckdb
 import pandas as pd
-
 from conftest import copy_raw, run_barometer
 
 MARKER = b"SECRET-CONTENT-NOBODY-MAY-READ-7f3a"

@@ -35,7 +35,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-
 import recompute as rc
 from conftest import run_barometer
 

@@ -4,7 +4,6 @@ import csv
 
 import pandas as pd
 import pytest
-
 from conftest import PROJECT
 
 FIGURES = list(csv.DictReader(open(PROJECT / "tools" / "published_figures.csv", encoding="utf-8")))

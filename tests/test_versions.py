@@ -4,7 +4,6 @@ tracker's missing deliveries and carried-forward indicators."""
 import shutil
 
 import pandas as pd
-
 from conftest import copy_raw, run_barometer
 
 

@@ -87,11 +87,11 @@ def best_of(con: duckdb.DuckDBPyConnection, stmt: str, runs: int) -> float:
 
 # ------------------------------------------------------------------------------ one dataset
 def run_dataset(label: str, raw_dir: Path, warehouse_dir: Path, floor_runs: int) -> dict:
+    from pipelines import settings
     from pipelines.cli import discover_rounds
     from pipelines.definitions import defs
     from pipelines.resources import sql
     from schemas.catalog import load_catalog
-    from pipelines import settings
 
     os.environ[settings.ENV_RAW_DIR] = str(raw_dir)
     os.environ[settings.ENV_WAREHOUSE_DIR] = str(warehouse_dir)

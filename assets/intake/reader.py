@@ -13,15 +13,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assets.intake.dropfolder import MAX_FILE_BYTES, SubmissionName, parse_file_name, read_bytes  # noqa: F401
+from assets.intake.dropfolder import MAX_FILE_BYTES, read_bytes
 from assets.intake.formats import INT, Ambiguous, parse_number, parse_period
+from assets.intake.reader_base import ReadError, cell_text
+from assets.intake.reader_csv import decode, read_csv_text
+from assets.intake.reader_xlsx import read_xlsx_bytes
+from schemas.kinds import KINDS, Kind
 
 MAX_DIGITS = 15  # the most digits a double holds exactly
-from assets.intake.reader_base import (HEADER_SEARCH_ROWS, MAX_COLUMNS, MAX_ROWS, ReadError,  # noqa: F401
-                                       cell_text, quoted)
-from assets.intake.reader_csv import decode, read_csv_text
-from assets.intake.reader_xlsx import MAX_XLSX_RATIO, MAX_XLSX_UNCOMPRESSED, read_xlsx_bytes  # noqa: F401
-from schemas.kinds import KINDS, Kind
 
 _cell_text = cell_text  # the name other modules knew it by
 NUMBER_IN_TWO = re.compile(r"-?\d+")

@@ -10,8 +10,7 @@ import zipfile
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from assets.intake.reader_base import (HEADER_SEARCH_ROWS, MAX_COLUMNS, MAX_ROWS, ReadError, cell_text,
-                                       too_many_rows)
+from assets.intake.reader_base import HEADER_SEARCH_ROWS, MAX_COLUMNS, MAX_ROWS, ReadError, cell_text, too_many_rows
 
 MAX_XLSX_UNCOMPRESSED = 100 * 2**20     # guards against zip bombs
 MAX_XLSX_RATIO = 100                    # compression ratio of any part

@@ -17,10 +17,18 @@ import pandas as pd
 import pandera.pandas as pa
 
 from assets.intake import dropfolder
-from assets.intake.findings import (FINDING_COLUMNS, MAX_LISTED_PER_RULE, cap, fill_values, message, more_lines,
-                                    raw_findings)
+from assets.intake.dropfolder import parse_file_name
+from assets.intake.findings import (
+    FINDING_COLUMNS,
+    MAX_LISTED_PER_RULE,
+    cap,
+    fill_values,
+    message,
+    more_lines,
+    raw_findings,
+)
 from assets.intake.prescreen import column_failures
-from assets.intake.reader import ReadError, parse_file_name, read_submission_bytes
+from assets.intake.reader import ReadError, read_submission_bytes
 from schemas.catalog import Catalog
 from schemas.code_lists import CITY, codes
 from schemas.kinds import KINDS, Kind

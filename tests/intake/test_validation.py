@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 from assets.intake.validation import validate_file
-from conftest import FIXTURES
 from pipelines.cli import main as barometer
 
 BAD = FIXTURES / "bad"
