@@ -274,7 +274,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     dg.Definitions.validate_loadable(defs)
     repo = defs.get_repository_def()
     n_assets = len(repo.asset_graph.get_all_asset_keys())
-    print(f"Definitions load: {n_assets} assets, jobs {[j.name for j in repo.get_all_jobs() if not j.name.startswith('__')]}, "
+    jobs = [j.name for j in repo.get_all_jobs() if not j.name.startswith("__")]
+    print(f"Definitions load: {n_assets} assets, jobs {jobs}, "
           f"schedules {[s.name for s in repo.schedule_defs]}, sensors {[s.name for s in repo.sensor_defs]}")
     return 0
 

@@ -150,7 +150,8 @@ class Catalog(BaseModel):
         """Series breaks and caveats, one row each (`indicator_breaks`)."""
         rows = [{"code": i.code, "from_period": b.from_period, "kind": b.kind, "breaks_series": True, "text": b.reason}
                 for i in self.indicators for b in i.breaks]
-        rows += [{"code": i.code, "from_period": c.from_period, "kind": "caveat", "breaks_series": False, "text": c.text}
+        rows += [{"code": i.code, "from_period": c.from_period, "kind": "caveat", "breaks_series": False,
+                  "text": c.text}
                  for i in self.indicators for c in i.caveats]
         return pd.DataFrame(rows, columns=["code", "from_period", "kind", "breaks_series", "text"])
 

@@ -280,7 +280,8 @@ def significance_p(c: dict, prev: Obs, cur: Obs) -> tuple[str, float | None] | N
         if s1 is None or s2 is None:
             return "z-test on the change in the mean", None
         se = math.sqrt(s1 * s1 / prev.g.d + s2 * s2 / cur.g.d)
-        return "z-test on the change in the mean", _p(float(Fraction(cur.g.n, cur.g.d) - Fraction(prev.g.n, prev.g.d)), se)
+        change = Fraction(cur.g.n, cur.g.d) - Fraction(prev.g.n, prev.g.d)
+        return "z-test on the change in the mean", _p(float(change), se)
     return None
 
 

@@ -259,7 +259,8 @@ class Gen:
             if 0 <= ni + delta <= di and _is_tie(Fraction(100 * nd, dd) - Fraction(100 * (ni + delta), di), 1):
                 for i, x in enumerate(rows):
                     if x.group == "IMM" and 0 <= x.num + delta <= x.den:
-                        rows[i] = rc.Row(x.series, x.period, x.district, x.subunit, x.group, x.sex, x.num + delta, x.den)
+                        rows[i] = rc.Row(x.series, x.period, x.district, x.subunit, x.group, x.sex,
+                                         x.num + delta, x.den)
                         return rows
         return rows
 
@@ -402,9 +403,11 @@ def published(db: Path) -> dict:
                          "change_since_previous, light, test, p_value, significance, comparison_value, published_round "
                          "FROM barometer_history"),
             "districts": q("SELECT indicator, district, reference_period, value, city_value, deviation_from_city, "
-                           "change_since_previous, share_of_city, rank, ranked_districts, suppressed, suppression_reason, note, "
+                           "change_since_previous, share_of_city, rank, ranked_districts, suppressed, "
+                           "suppression_reason, note, "
                            "published_round FROM district_values"),
-            "vintages": q("SELECT vintage_round, indicator, reference_period, value_as_published, latest_value, revised "
+            "vintages": q("SELECT vintage_round, indicator, reference_period, value_as_published, latest_value, "
+                          "revised "
                           "FROM barometer_vintages"),
         }
     finally:

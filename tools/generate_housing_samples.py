@@ -457,7 +457,8 @@ def verify(raw: Path | None = None) -> int:
     cnt = defaultdict(int)
     for t in types0.values():
         cnt[t] += 1
-    print(f"\nArea types at {T0}: " + ", ".join(f"{k} {cnt[k]}" for k in ("vulnerable", "high-risk", "risk", "neutral")))
+    print(f"\nArea types at {T0}: "
+          + ", ".join(f"{k} {cnt[k]}" for k in ("vulnerable", "high-risk", "risk", "neutral")))
 
     def group_of(aid):
         t = types0[aid]

@@ -62,7 +62,8 @@ def _width_problem(name: str, row: int, cells: list, names: list[str], n_header:
             hint = (f"the text in column '{texts[-1]}' holds a comma: put the text in double quotes (\"a, b\"), "
                     "or leave the comma out")
     n = len(cells)
-    what = f"{n:,} cells but the header has {n_header}" if text_cells else f"a value beyond the header's {width} columns"
+    what = (f"{n:,} cells but the header has {n_header}" if text_cells
+            else f"a value beyond the header's {width} columns")
     return {"file": name, "row": row, "column": None, "rule": "row_width", "value": None,
             "message": f"{name}, row {row}: {what}; {hint} — rule row_width"}
 
@@ -180,7 +181,8 @@ def read_submission_bytes(name: str, data: bytes, kind: Kind = KINDS["indicators
     `df.attrs["problems"]` (their rows stay in the frame, for the caller to leave out)."""
     ext = Path(name).suffix.lower()
     if len(data) > MAX_FILE_BYTES:
-        raise ReadError(f"{name}: more than the {MAX_FILE_BYTES // 2**20} MB a submission may be", rule="file_too_large")
+        raise ReadError(f"{name}: more than the {MAX_FILE_BYTES // 2**20} MB a submission may be",
+                        rule="file_too_large")
     if ext == ".csv":
         text, _ = decode(name, data)
         header, records, convention = read_csv_text(name, text, kind.required)

@@ -158,7 +158,8 @@ def read_xlsx_bytes(name: str, data: bytes, required_columns: list[str]) -> tupl
     except ReadError:
         raise
     except Exception as e:  # openpyxl raises many types for a damaged or fake workbook
-        raise ReadError(f"{name}: not a readable XLSX workbook ({type(e).__name__}: {e})", rule="readable_file") from None
+        raise ReadError(f"{name}: not a readable XLSX workbook ({type(e).__name__}: {e})",
+                        rule="readable_file") from None
     try:
         ws = _pick_sheet(name, wb)
         # every stored row and column is read: the sheet's own stated size (<dimension>) is often
