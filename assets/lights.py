@@ -150,7 +150,7 @@ def _test(series: Series, prev: Measurement, cur: Measurement) -> tuple[str, flo
                 prev.reference_numerator, prev.reference_denominator, prev.reference_sd, prev.numerator,
                 prev.denominator, prev.group_sd, cur.reference_numerator, cur.reference_denominator,
                 cur.reference_sd, cur.numerator, cur.denominator, cur.group_sd):
-            mean = lambda s, n: s / n  # noqa: E731
+            mean = lambda s, n: s / n
             return "z-test on the change in the gap of means", gap_of_means_test(
                 (mean(prev.reference_numerator, prev.reference_denominator), prev.reference_sd,
                  prev.reference_denominator, mean(prev.numerator, prev.denominator), prev.group_sd, prev.denominator),
@@ -240,7 +240,7 @@ STAT_COLUMNS = ["numerator", "denominator", "reference_numerator", "reference_de
 
 
 def _measurement(r) -> Measurement:
-    get = lambda k: None if pd.isna(getattr(r, k)) else float(getattr(r, k))  # noqa: E731
+    get = lambda k: None if pd.isna(getattr(r, k)) else float(getattr(r, k))
     return Measurement(r.reference_period, get("value"), get("comparison_value"),
                        *[get(k) for k in STAT_COLUMNS])
 

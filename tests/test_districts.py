@@ -88,7 +88,7 @@ def _control_rows(csv_path, indicator, period, delta=0):
     df = df[~(here & (df.district == "KBH"))]  # replace any control total the sample carries
     cells = df[(df.indicator == indicator) & (df.reference_period == period)]
     totals = []
-    for sex, g in cells.groupby("sex"):
+    for _sex, g in cells.groupby("sex"):
         row = g.iloc[0].copy()
         row["district"] = "KBH"
         row["numerator"] = str(g.numerator.astype(int).sum() + delta)

@@ -36,8 +36,8 @@ CODE = ROOT  # where the pipeline's code is imported from (a copy with --snapsho
 
 warnings.filterwarnings("ignore", message=r".*(beta|preview).*", category=Warning)
 
-import dagster as dg  # noqa: E402
-import duckdb  # noqa: E402
+import dagster as dg  # noqa: E402 - after the warnings filter above
+import duckdb  # noqa: E402 - after the warnings filter above
 
 STAGES = ["intake", "catalog", "indicators", "marts", "publish"]
 ROWS_BASIS = {

@@ -397,13 +397,13 @@ def gen_hou():
     # the other dates: residents and the vulnerable part interpolated, district shares follow
     # the Jun 2007 -> Dec 2008 path of each district
     lam = {"2006-12": -0.1, "2007-12": 0.45, "2008-06": 0.85}
-    for p, l in lam.items():
-        Q = {d: round(Q07[d] + (Q08[d] - Q07[d]) * l) for d in HOU_DISTRICTS}
-        f = f07 + (f08 - f07) * l
+    for p, w in lam.items():
+        Q = {d: round(Q07[d] + (Q08[d] - Q07[d]) * w) for d in HOU_DISTRICTS}
+        f = f07 + (f08 - f07) * w
         pc = f * PUB[("HOU-M2", p)] + (1 - f) * PUB[("HOU-1", p)]
         Qt = sum(Q.values())
         Pt = round(pc * Qt / 100)
-        drates = [rate(P07[d], Q07[d]) + (rate(P08[d], Q08[d]) - rate(P07[d], Q07[d])) * l
+        drates = [rate(P07[d], Q07[d]) + (rate(P08[d], Q08[d]) - rate(P07[d], Q07[d])) * w
                   for d in HOU_DISTRICTS]
         P = dict(zip(HOU_DISTRICTS, alloc_nums(Pt, [Q[d] for d in HOU_DISTRICTS], drates)))
         pooled[p] = (P, Q)

@@ -171,7 +171,8 @@ def _normalise(df: pd.DataFrame, kind: Kind, convention: str, name: str) -> list
     for col in kind.period_columns:
         if col in df.columns:
             canonical = {v: parse_period(v) for v in df[col].dropna().unique() if isinstance(v, str)}
-            df[col] = df[col].map(lambda v: canonical.get(v, v) if isinstance(v, str) else v)  # once per value
+            # once per value; map() calls the lambda at once, so it sees this column's canonical
+            df[col] = df[col].map(lambda v: canonical.get(v, v) if isinstance(v, str) else v)  # noqa: B023 - called at once
     return problems
 
 

@@ -22,7 +22,8 @@ from tests.fixtures.make_bad_corpus import BASE, HEADER, to_csv
 
 NAME = "BIF_2009-05.csv"
 GOOD = (FIXTURES / "good" / "BIF_2009-05.csv").read_bytes()
-EXPECTED = list(csv.DictReader(open(FIXTURES / "bad" / "expected.csv", encoding="utf-8")))
+with open(FIXTURES / "bad" / "expected.csv", encoding="utf-8") as _f:
+    EXPECTED = list(csv.DictReader(_f))
 
 
 def check(data: bytes, catalog, name: str = NAME):
