@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The project-local Dagster home: run history and event logs (SQLite) live here, never in git.
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup run test dev bench validate templates clean distclean
+.PHONY: setup run test lint update-snapshot dev bench validate templates clean distclean
 
 setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -29,6 +29,14 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# ruff, configured in pyproject.toml ([tool.ruff]); the version is pinned in constraints.txt.
+lint: setup
+	$(BIN)/ruff check .
+
+# Rewrite tests/snapshots/asset_graph.txt after an intended change to the asset graph; review the diff.
+update-snapshot: setup
+	UPDATE_SNAPSHOT=1 $(BIN)/python -m pytest -q tests/test_graph_snapshot.py
 
 dev: setup
 	$(BIN)/barometer dev

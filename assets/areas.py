@@ -49,7 +49,7 @@ def area_summary(history: pd.DataFrame, catalog: pd.DataFrame, areas: pd.DataFra
                 "light": light, "reading": READING[light] if light or not len(ind) else NO_COMPARISON,
                 "rule": ("main goal" + ("s " if len(mains) > 1 else " ") + ", ".join(mains["indicator"]))
                         if len(mains) else f"most frequent light of {len(ind)} indicators",
-                "basis_lights": ", ".join(f"{i}={l}" for i, l in zip(basis["indicator"], basis["light"])),
+                "basis_lights": ", ".join(f"{i}={lt}" for i, lt in zip(basis["indicator"], basis["light"])),
                 "indicators": len(ind), "green": counts.get("green", 0), "yellow": counts.get("yellow", 0),
                 "red": counts.get("red", 0),
             })

@@ -22,7 +22,7 @@ def primary_reason(r, min_count: int, min_denominator: int) -> str | None:
     if not r.counts_persons:
         return None
     num, den = r.numerator, r.denominator
-    small = lambda x: pd.notna(x) and 1 <= x < min_count  # noqa: E731
+    small = lambda x: pd.notna(x) and 1 <= x < min_count
     if r.has_denominator:
         if pd.isna(den) or den == 0:
             return None  # nobody in scope: nothing to disclose (published as NULL with a note)
@@ -71,9 +71,10 @@ def secondary(out: pd.DataFrame, group: tuple[str, ...], min_count: int, reason:
             if share.any():
                 others = (g["denominator"].fillna(0) - counts).where(share, 0).clip(lower=0)
 
+        # protected() is called only within this iteration, so it sees this group's counts and others.
         def protected(chosen: list) -> bool:
-            return (len(chosen) >= 2 and counts[chosen].sum() >= min_count
-                    and (others is None or others[chosen].sum() >= min_count))
+            return (len(chosen) >= 2 and counts[chosen].sum() >= min_count  # noqa: B023 - called at once
+                    and (others is None or others[chosen].sum() >= min_count))  # noqa: B023 - called at once
 
         # candidates: published cells, the smallest positive count first (ties: row order);
         # empty cells last, as they add nothing to the sum that protects the suppressed ones

@@ -8,11 +8,11 @@ import pandas as pd
 
 from assets.contracts import asset_metadata
 from assets.disclosure import primary, secondary, suppress
-from assets.rounding import half_away
 from assets.indicators import area_asset_key
 from assets.intake.assets import intake_result
 from assets.intake.dropfolder import scan
 from assets.intake.staging import FileOutcome, ingest_department_round, rounds_to_rederive
+from assets.rounding import half_away
 from pipelines.partitions import rounds
 from pipelines.resources import Warehouse, execute_script, sql
 
@@ -151,8 +151,8 @@ def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
     margins = classes[pooled].copy()
     unprotected = secondary(margins, ("reference_period", "area_type"), min_count, reason=AREA_SECONDARY)
     classes.loc[margins.index, "suppression_reason"] = margins["suppression_reason"]
-    decisions = classes[["area_id", "reference_period", "suppression_reason"]].astype("string")  # noqa: F841
-    withheld = pd.DataFrame(unprotected, columns=["reference_period", "area_type"]).astype("string")  # noqa: F841
+    decisions = classes[["area_id", "reference_period", "suppression_reason"]].astype("string")  # noqa: F841 - read by DuckDB
+    withheld = pd.DataFrame(unprotected, columns=["reference_period", "area_type"]).astype("string")  # noqa: F841 - read by DuckDB
     con.execute("""
         CREATE OR REPLACE TABLE housing_areas AS
         SELECT c.* EXCLUDE (movein_flexible, movein_combined, max_section_small) REPLACE (
@@ -225,7 +225,7 @@ def housing_district_shares(context: dg.AssetExecutionContext, warehouse: Wareho
     with warehouse.connect() as con:
         cells = con.execute(sql("housing_district_shares.sql")).fetchdf()
         names = dict(con.execute("SELECT code, name FROM code_districts").fetchall())
-        shares = build_district_shares(cells, names, rules.min_count, rules.min_denominator)  # noqa: F841
+        shares = build_district_shares(cells, names, rules.min_count, rules.min_denominator)  # noqa: F841 - read by DuckDB
         con.execute("CREATE OR REPLACE TABLE housing_district_shares AS SELECT * REPLACE ("
                     "CAST(suppression_reason AS VARCHAR) AS suppression_reason, CAST(note AS VARCHAR) AS note) "
                     "FROM shares")

@@ -54,7 +54,8 @@ def _var_prop(x: float, n: float) -> float:
     return p * (1 - p) / n
 
 
-def gap_of_proportions_test(prev: tuple[float, float, float, float], cur: tuple[float, float, float, float]) -> tuple[float, float]:
+def gap_of_proportions_test(prev: tuple[float, float, float, float],
+                            cur: tuple[float, float, float, float]) -> tuple[float, float]:
     """z and p for a change in the gap between two groups' proportions.
     Each argument: (x_reference, n_reference, x_group, n_group); gap = p_ref - p_group."""
     (xr1, nr1, xg1, ng1), (xr2, nr2, xg2, ng2) = prev, cur
@@ -149,7 +150,7 @@ def _test(series: Series, prev: Measurement, cur: Measurement) -> tuple[str, flo
                 prev.reference_numerator, prev.reference_denominator, prev.reference_sd, prev.numerator,
                 prev.denominator, prev.group_sd, cur.reference_numerator, cur.reference_denominator,
                 cur.reference_sd, cur.numerator, cur.denominator, cur.group_sd):
-            mean = lambda s, n: s / n  # noqa: E731
+            mean = lambda s, n: s / n
             return "z-test on the change in the gap of means", gap_of_means_test(
                 (mean(prev.reference_numerator, prev.reference_denominator), prev.reference_sd,
                  prev.reference_denominator, mean(prev.numerator, prev.denominator), prev.group_sd, prev.denominator),
@@ -222,7 +223,8 @@ def judge(series: Series, prev: Measurement | None, cur: Measurement, break_reas
 
 # ---------------------------------------------------------------- whole histories
 
-def series_breaks(breaks: pd.DataFrame, code: str, prev_period: str | None, period: str) -> tuple[str | None, str | None]:
+def series_breaks(breaks: pd.DataFrame, code: str, prev_period: str | None,
+                  period: str) -> tuple[str | None, str | None]:
     """(break reason, caveat) for the step prev_period -> period of indicator `code`: a break
     applies when the step crosses its first period; a caveat applies from its first period on."""
     brk = cav = None
@@ -238,7 +240,7 @@ STAT_COLUMNS = ["numerator", "denominator", "reference_numerator", "reference_de
 
 
 def _measurement(r) -> Measurement:
-    get = lambda k: None if pd.isna(getattr(r, k)) else float(getattr(r, k))  # noqa: E731
+    get = lambda k: None if pd.isna(getattr(r, k)) else float(getattr(r, k))
     return Measurement(r.reference_period, get("value"), get("comparison_value"),
                        *[get(k) for k in STAT_COLUMNS])
 

@@ -7,10 +7,10 @@ import pandas as pd
 
 from assets.areas import area_summary as build_area_summary
 from assets.areas import round_reading
+from assets.contracts import asset_metadata, published, table_schema
 from assets.districts import build_district_values
 from assets.lights import add_lights
 from assets.progress import assess
-from assets.contracts import asset_metadata, published, table_schema
 from assets.publish import log_publication, publish
 from pipelines.resources import Warehouse, execute_script, sql
 
@@ -131,8 +131,8 @@ def build_mart_assets(area_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]
             history = con.execute("SELECT * FROM barometer_history").fetchdf()
             catalog = con.execute("SELECT code, main_goal FROM indicator_catalog").fetchdf()
             areas = con.execute("SELECT code, label_en, label_da FROM code_areas").fetchdf()
-            summary = build_area_summary(history, catalog, areas)  # noqa: F841 - read by DuckDB below
-            rounds = round_reading(summary)  # noqa: F841
+            summary = build_area_summary(history, catalog, areas)  # read by DuckDB below
+            rounds = round_reading(summary)  # noqa: F841 - read by DuckDB below
             con.execute("CREATE OR REPLACE TABLE area_summary AS SELECT * FROM summary ORDER BY round, area")
             con.execute("CREATE OR REPLACE TABLE round_summary AS SELECT * FROM rounds ORDER BY round")
             last = con.execute("SELECT round, reading FROM round_summary ORDER BY round DESC LIMIT 1").fetchone()

@@ -65,7 +65,8 @@ def assess(direction: str, baseline_value: float | None, baseline_date: dt.date 
     g_b = goodness(direction, baseline_value)
     share = (g_v - g_b) / (g_t - g_b) if g_t != g_b else None
     if date >= target_date:
-        return Progress(share, None, None, None, OFF_TRACK, f"target date {target_date} passed without reaching {target_value:g}")
+        return Progress(share, None, None, None, OFF_TRACK,
+                        f"target date {target_date} passed without reaching {target_value:g}")
     elapsed = _years(baseline_date, date)
     if elapsed <= 0:
         return Progress(share, None, None, None, NOT_ASSESSABLE, "only the baseline measurement so far")

@@ -22,9 +22,9 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assets.intake.dropfolder import ROUND_KEY_RE  # the round rule, without importing Dagster
 from assets.intake.neutral import terminal
 from pipelines import settings
-from assets.intake.dropfolder import ROUND_KEY_RE  # the round rule, without importing Dagster
 
 
 def ensure_dagster_home() -> Path:
@@ -51,9 +51,8 @@ class Discovery:
 def discover(raw_dir: Path) -> Discovery:
     """The rounds in raw/ (round folders whose round has started, and the rounds named by files
     lying straight in raw/), from the drop folder's own listing (`dropfolder.scan`)."""
-    from pipelines.partitions import rounds as rounds_def
-
     from assets.intake.dropfolder import scan
+    from pipelines.partitions import rounds as rounds_def
 
     out = Discovery()
     if not raw_dir.is_dir():
@@ -268,14 +267,15 @@ def _round_started(round_key: str) -> bool:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     ensure_dagster_home()
-    from pipelines.definitions import defs
-
     import dagster as dg
+
+    from pipelines.definitions import defs
 
     dg.Definitions.validate_loadable(defs)
     repo = defs.get_repository_def()
     n_assets = len(repo.asset_graph.get_all_asset_keys())
-    print(f"Definitions load: {n_assets} assets, jobs {[j.name for j in repo.get_all_jobs() if not j.name.startswith('__')]}, "
+    jobs = [j.name for j in repo.get_all_jobs() if not j.name.startswith("__")]
+    print(f"Definitions load: {n_assets} assets, jobs {jobs}, "
           f"schedules {[s.name for s in repo.schedule_defs]}, sensors {[s.name for s in repo.sensor_defs]}")
     return 0
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from assets.intake.neutral import terminal
 from assets.contracts import public_marts, published
+from assets.intake.neutral import terminal
 from schemas.code_lists import department_codes
 
 LIGHT_MARK = {"green": "green ", "yellow": "yellow", "red": "red   ", None: "-     "}
@@ -123,7 +123,7 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
     out.append("  Toward the targets: " + ", ".join(f"{n} {a}" for a, n in sorted(assessed.items()))
                + " (no target = a direction without a number: the light judges it)")
     out.append(f"  {'area':<16}{'indicator':<10}{'period':<9}{'value':>9}{'change':>9}  {'light':<7} target")
-    for area, ind, period, value, change, light, unit, assessment in latest:
+    for area, ind, period, value, change, light, _unit, assessment in latest:
         v = "" if value is None else f"{value:g}"
         c = "" if change is None else f"{change:+g}"
         out.append(f"  {area:<16}{ind:<10}{period:<9}{v:>9}{c:>9}  {LIGHT_MARK.get(light, light)}  {assessment}")

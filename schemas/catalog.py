@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from schemas.yaml_model import load_yaml_model
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas.code_lists import codes
+from schemas.yaml_model import load_yaml_model
 
 PERIOD_RE = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
 MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -111,7 +111,7 @@ class Indicator(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Indicator":
+    def _consistent(self) -> Indicator:
         if self.source is None:
             self.source = self.code
         if self.computation in GAP_COMPUTATIONS and not self.reference_group:
@@ -150,7 +150,8 @@ class Catalog(BaseModel):
         """Series breaks and caveats, one row each (`indicator_breaks`)."""
         rows = [{"code": i.code, "from_period": b.from_period, "kind": b.kind, "breaks_series": True, "text": b.reason}
                 for i in self.indicators for b in i.breaks]
-        rows += [{"code": i.code, "from_period": c.from_period, "kind": "caveat", "breaks_series": False, "text": c.text}
+        rows += [{"code": i.code, "from_period": c.from_period, "kind": "caveat", "breaks_series": False,
+                  "text": c.text}
                  for i in self.indicators for c in i.caveats]
         return pd.DataFrame(rows, columns=["code", "from_period", "kind", "breaks_series", "text"])
 

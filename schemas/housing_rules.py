@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from schemas.yaml_model import load_yaml_model
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.catalog import CatalogError
+from schemas.yaml_model import load_yaml_model
 
 
 class CityType(BaseModel):
@@ -37,7 +37,7 @@ class HousingRules(BaseModel):
     ministry_rule_sets: list[MinistryRuleSet]
 
     @model_validator(mode="after")
-    def _no_overlap(self) -> "HousingRules":
+    def _no_overlap(self) -> HousingRules:
         sets = sorted(self.ministry_rule_sets, key=lambda r: r.valid_from)
         for a, b in zip(sets, sets[1:]):
             if a.valid_to is None or a.valid_to >= b.valid_from:

@@ -158,7 +158,7 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
     def rule(fn, name: str) -> pa.Check:
         return pa.Check(fn, name=name, error=name)
 
-    share = lambda df: lookup(df, "share")  # noqa: E731
+    share = lambda df: lookup(df, "share")
     checks = [
         # District-level series: the 10 districts, plus optionally a KBH row per cell as the
         # department's control total (checked, never used: the city is the sum of the districts).

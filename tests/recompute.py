@@ -258,7 +258,7 @@ def significance_p(c: dict, prev: Obs, cur: Obs) -> tuple[str, float | None] | N
     if comp == "gap_rate" and survey:
         if prev.ref is None or cur.ref is None:
             return "z-test on the change in the gap of proportions", None
-        var = lambda x, n: Fraction(x, n) * (1 - Fraction(x, n)) / n  # noqa: E731
+        var = lambda x, n: Fraction(x, n) * (1 - Fraction(x, n)) / n
         se = math.sqrt(float(var(prev.ref.n, prev.ref.d) + var(prev.g.n, prev.g.d)
                              + var(cur.ref.n, cur.ref.d) + var(cur.g.n, cur.g.d)))
         gap1 = Fraction(prev.ref.n, prev.ref.d) - Fraction(prev.g.n, prev.g.d)
@@ -280,7 +280,8 @@ def significance_p(c: dict, prev: Obs, cur: Obs) -> tuple[str, float | None] | N
         if s1 is None or s2 is None:
             return "z-test on the change in the mean", None
         se = math.sqrt(s1 * s1 / prev.g.d + s2 * s2 / cur.g.d)
-        return "z-test on the change in the mean", _p(float(Fraction(cur.g.n, cur.g.d) - Fraction(prev.g.n, prev.g.d)), se)
+        change = Fraction(cur.g.n, cur.g.d) - Fraction(prev.g.n, prev.g.d)
+        return "z-test on the change in the mean", _p(float(change), se)
     return None
 
 
@@ -329,7 +330,7 @@ def primary_sensitive(c: dict, o: Obs | None, rules: dict) -> bool:
         return False
     mc, md = rules["min_count"], rules["min_denominator"]
     comp = c["computation"]
-    small = lambda x: 1 <= x < mc  # noqa: E731
+    small = lambda x: 1 <= x < mc
     if comp in ("rate", "mean", "gap_rate", "gap_mean"):
         if o.g.d == 0:
             return False  # nobody in scope: NULL with a note, not suppressed

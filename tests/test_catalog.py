@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 import yaml
-
 from conftest import PROJECT, copy_raw, run_barometer
+
 from schemas.catalog import CatalogError, load_catalog
 
 CATALOG = PROJECT / "catalog"

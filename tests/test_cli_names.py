@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, copy_raw
 
 from assets.intake.dropfolder import scan
-from conftest import FIXTURES, copy_raw
 from pipelines.cli import discover, discover_rounds, main
 
 GOOD_CSV = FIXTURES / "good" / "BIF_2009-05.csv"

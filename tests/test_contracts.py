@@ -11,10 +11,10 @@ import os
 import dagster as dg
 import duckdb
 import pytest
+from conftest import PROJECT
 
 from assets.contracts import ContractError, comment_sql, load_contract, load_contracts, published
 from assets.publish import publish
-from conftest import PROJECT
 
 CONTRACTS = published()
 NAMES = [c.name for c in CONTRACTS]

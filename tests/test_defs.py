@@ -76,9 +76,9 @@ def test_job_schedules_and_sensor():
 
 
 def test_schedules_request_the_round_of_their_month():
-    from pipelines.schedules import november_round, spring_round
-
     import datetime as dt
+
+    from pipelines.schedules import november_round, spring_round
 
     for sched, when, key in [(spring_round, dt.datetime(2009, 5, 20, 6), "2009-05"),
                              (november_round, dt.datetime(2010, 11, 20, 6), "2010-11")]:

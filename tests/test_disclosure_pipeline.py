@@ -3,15 +3,14 @@ through the real job (intake, pandera, DuckDB SQL, suppression, publish), and th
 district_values are checked against the counts written into the file, which the test alone knows."""
 
 import csv
-from decimal import ROUND_HALF_UP, Decimal
 import tempfile
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
+from conftest import run_barometer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import run_barometer
 
 DISTRICTS = ["IND", "OST", "NOR", "VES", "VAL", "VAN", "BRH", "BIS", "AMO", "AMV"]
 MIN_COUNT, MIN_DEN = 5, 20  # catalog/disclosure.yaml

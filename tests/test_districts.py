@@ -58,7 +58,8 @@ def test_brief_district_anchors(sample_run):
 def test_small_person_cells_suppressed_with_reason(sample_run):
     with sample_run.public() as con:
         bad = con.execute(
-            "SELECT count(*) FROM district_values WHERE suppressed AND (value IS NOT NULL OR suppression_reason IS NULL)"
+            "SELECT count(*) FROM district_values "
+            "WHERE suppressed AND (value IS NOT NULL OR suppression_reason IS NULL)"
         ).fetchone()[0]
         cols = [r[0] for r in con.execute("DESCRIBE district_values").fetchall()]
     assert bad == 0
@@ -87,7 +88,7 @@ def _control_rows(csv_path, indicator, period, delta=0):
     df = df[~(here & (df.district == "KBH"))]  # replace any control total the sample carries
     cells = df[(df.indicator == indicator) & (df.reference_period == period)]
     totals = []
-    for sex, g in cells.groupby("sex"):
+    for _sex, g in cells.groupby("sex"):
         row = g.iloc[0].copy()
         row["district"] = "KBH"
         row["numerator"] = str(g.numerator.astype(int).sum() + delta)
@@ -113,5 +114,6 @@ def test_district_sum_check_against_a_department_control_total(tmp_path, delta, 
 
 
 def test_district_sum_check_passes_on_the_sample(sample_run):
-    evals = [e for e in sample_run.result.get_asset_check_evaluations() if e.check_name == "district_counts_sum_to_city"]
+    evals = [e for e in sample_run.result.get_asset_check_evaluations()
+             if e.check_name == "district_counts_sum_to_city"]
     assert len(evals) >= 6 and all(e.passed for e in evals)

@@ -4,9 +4,9 @@ CLI command in the README, every rule in the submission contract."""
 import re
 
 import pytest
+from conftest import PROJECT
 
 from assets.contracts import published
-from conftest import PROJECT
 
 
 def _section(table: str) -> str:

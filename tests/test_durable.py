@@ -14,7 +14,6 @@ import time
 
 import duckdb
 import pandas as pd
-
 from conftest import copy_raw, run_barometer
 
 MARKER = b"SECRET-CONTENT-NOBODY-MAY-READ-7f3a"
@@ -136,7 +135,7 @@ def test_the_archive_is_private_and_matches_its_register(tmp_path):
         data = (archive / rel).read_bytes()
         assert hashlib.sha256(data).hexdigest() == sha and len(data) == size
         assert stat.S_IMODE((archive / rel).stat().st_mode) == 0o600
-    for dirpath, dirs, _ in os.walk(archive):
+    for dirpath, _dirs, _ in os.walk(archive):
         assert stat.S_IMODE(os.stat(dirpath).st_mode) == 0o700, dirpath
 
 

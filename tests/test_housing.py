@@ -3,7 +3,6 @@ the seed-003 decomposition and the brief's district tables, from the shipped sam
 
 import pandas as pd
 import pytest
-
 from conftest import copy_raw, run_barometer
 
 BRIEF_CONCENTRATION = {"AMV": 12.9, "AMO": 4.7, "BIS": 10.3, "BRH": 19.0, "VAN": 0.5, "VAL": 9.1, "VES": 7.1,

@@ -8,8 +8,16 @@ import pytest
 from scipy import stats
 
 from assets.lights import (
-    GREEN, RED, YELLOW, Measurement, Series, difference_of_means_test, gap_of_means_test,
-    gap_of_proportions_test, judge, two_proportion_test,
+    GREEN,
+    RED,
+    YELLOW,
+    Measurement,
+    Series,
+    difference_of_means_test,
+    gap_of_means_test,
+    gap_of_proportions_test,
+    judge,
+    two_proportion_test,
 )
 
 # ---------------------------------------------------------------- statistics vs scipy

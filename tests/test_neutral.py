@@ -9,12 +9,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import FIXTURES
 
 from assets.intake import templates
 from assets.intake.neutral import PLAIN_NUMBER, csv_cell, terminal
 from assets.intake.reports import safe_name, write_report
 from assets.intake.validation import validate_file
-from conftest import FIXTURES
 from pipelines.settings import catalog_path
 from schemas.catalog import load_catalog
 from schemas.code_lists import department_codes
@@ -93,7 +93,8 @@ HEADER = ["department", "round", "indicator", "reference_period", "district", "g
 def _write(path: Path, cells: list[tuple[str, str]]) -> Path:
     """BIF's valid file with cells[i] = (column, value) put into its i-th data row, and a formula
     in every changed row's note (free text: kept, never quoted by a rule)."""
-    rows = list(csv.reader(open(FIXTURES / "good" / "BIF_2009-05.csv", encoding="utf-8")))
+    with open(FIXTURES / "good" / "BIF_2009-05.csv", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
     col = {c: header.index(c) for c in header}
     for i, (column, value) in enumerate(cells):
@@ -123,7 +124,8 @@ def test_report_csv_has_no_live_formula(tmp_path):
     result = validate_file(src, CATALOG, "BIF", "2009-05")
     assert not result.accepted
     txt = write_report(result, tmp_path / "reports", "2009-05")
-    rows = list(csv.reader(open(txt.with_suffix(".csv"), encoding="utf-8", newline="")))
+    with open(txt.with_suffix(".csv"), encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
     assert rows[0] == ["file", "row", "column", "rule", "value", "message"]
     bad = [(r, c) for r in rows for c in r if live(c)]
     assert not bad, bad
@@ -139,7 +141,8 @@ def test_report_csv_has_no_live_formula(tmp_path):
 def test_plain_negative_numbers_stay_numbers_in_the_report(tmp_path):
     result = validate_file(_negative_file(tmp_path / "BIF_2009-05.csv"), CATALOG, "BIF", "2009-05")
     txt = write_report(result, tmp_path / "reports", "2009-05")
-    rows = list(csv.reader(open(txt.with_suffix(".csv"), encoding="utf-8", newline="")))
+    with open(txt.with_suffix(".csv"), encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
     negative = [r for r in rows[1:] if r[3] == "not_negative"]
     assert {r[4] for r in negative} == {"-5", "-1.5", "-12"}  # as written in the file
     assert all(float(r[4]) < 0 for r in negative)  # read back as numbers
@@ -155,7 +158,8 @@ def test_report_of_a_file_named_like_a_formula(tmp_path):
     result = validate_file(src, CATALOG, "BIF", "2009-05")
     txt = write_report(result, tmp_path / "reports", "2009-05")
     assert txt.parent == tmp_path / "reports" / "2009-05" and txt.name == safe_name(name) + ".txt"
-    rows = list(csv.reader(open(txt.with_suffix(".csv"), encoding="utf-8", newline="")))
+    with open(txt.with_suffix(".csv"), encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
     assert all(not live(c) for r in rows for c in r)
     assert rows[1][0] == "'" + name  # the CSV keeps the name as it is, only made inert
     text = txt.read_text(encoding="utf-8")

@@ -35,7 +35,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-
 import recompute as rc
 from conftest import run_barometer
 
@@ -197,10 +196,7 @@ class Gen:
                     u = r.random()
                     cells.append([0 if u < 0.3 else r.randint(1, 4) if u < 0.55 else r.randint(5, 40), 0])
                 elif spec.kind == "rate":
-                    if spec.districts:
-                        d = self._den()
-                    else:
-                        d = r.choice([80, 400, 800, 2000, r.randint(150, 2500)])
+                    d = self._den() if spec.districts else r.choice([80, 400, 800, 2000, r.randint(150, 2500)])
                     cells.append([self._num(d) if spec.districts else r.randint(d // 10, d - d // 10), d])
                 else:  # mean
                     if series == "EDU-M":
@@ -220,16 +216,16 @@ class Gen:
             for (dist, sub), (n, d) in zip(units, cells):
                 split = self.split_of((series, period, dist, sub, grp), mode)
                 parts = [("T", n, d)] if split == "T" else [
-                    (s, pn, pd) for s, (pn, pd) in zip("FM", self._split(n, d, spec.kind == "mean"))]
-                for sex, pn, pd in parts:
+                    (s, pn, pden) for s, (pn, pden) in zip("FM", self._split(n, d, spec.kind == "mean"))]
+                for sex, pn, pden in parts:
                     if spec.kind == "count":
                         rows.append(rc.Row(series, period, dist, sub, grp, sex, pn, None))
                     elif spec.kind == "rate":
-                        rows.append(rc.Row(series, period, dist, sub, grp, sex, pn, pd))
+                        rows.append(rc.Row(series, period, dist, sub, grp, sex, pn, pden))
                     else:
-                        if pd == 0:  # a section nobody lives in is left out rather than sent as 0 / 0
+                        if pden == 0:  # a section nobody lives in is left out rather than sent as 0 / 0
                             continue
-                        rows.append(rc.Row(series, period, dist, sub, grp, sex, pn, pd,
+                        rows.append(rc.Row(series, period, dist, sub, grp, sex, pn, pden,
                                            self._sd("grades" if series == "EDU-M" else "weeks")))
         if series == "EDU-M":
             rows = self._tie_gap_of_means(rows)
@@ -241,7 +237,7 @@ class Gen:
         """Nudge one BIL row's sum of grades so the gap of means is an exact tie at 2 decimals."""
         if self.rng.random() < 0.3:
             return rows
-        tot = lambda g, k: sum(getattr(x, k) for x in rows if x.group == g)  # noqa: E731
+        tot = lambda g, k: sum(getattr(x, k) for x in rows if x.group == g)
         nb, db_, nm, dm = tot("BIL", "num"), tot("BIL", "den"), tot("MON", "num"), tot("MON", "den")
         for delta in sorted(range(-400, 401), key=abs):
             if nb + delta >= 0 and _is_tie(Fraction(nm, dm) - Fraction(nb + delta, db_), 2):
@@ -254,13 +250,14 @@ class Gen:
     def _tie_gap_of_rates(self, rows: list[rc.Row]) -> list[rc.Row]:
         if self.rng.random() < 0.3:
             return rows
-        tot = lambda g, k: sum(getattr(x, k) for x in rows if x.group == g)  # noqa: E731
+        tot = lambda g, k: sum(getattr(x, k) for x in rows if x.group == g)
         ni, di, nd, dd = tot("IMM", "num"), tot("IMM", "den"), tot("DAN", "num"), tot("DAN", "den")
         for delta in sorted(range(-200, 201), key=abs):
             if 0 <= ni + delta <= di and _is_tie(Fraction(100 * nd, dd) - Fraction(100 * (ni + delta), di), 1):
                 for i, x in enumerate(rows):
                     if x.group == "IMM" and 0 <= x.num + delta <= x.den:
-                        rows[i] = rc.Row(x.series, x.period, x.district, x.subunit, x.group, x.sex, x.num + delta, x.den)
+                        rows[i] = rc.Row(x.series, x.period, x.district, x.subunit, x.group, x.sex,
+                                         x.num + delta, x.den)
                         return rows
         return rows
 
@@ -397,15 +394,17 @@ def write_files(raw: Path, deliveries: list[rc.Delivery], run: int) -> None:
 def published(db: Path) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        q = lambda sql: con.execute(sql).fetchdf()  # noqa: E731
+        q = lambda sql: con.execute(sql).fetchdf()
         return {
             "history": q("SELECT indicator, reference_period, value, previous_period, previous_value, "
                          "change_since_previous, light, test, p_value, significance, comparison_value, published_round "
                          "FROM barometer_history"),
             "districts": q("SELECT indicator, district, reference_period, value, city_value, deviation_from_city, "
-                           "change_since_previous, share_of_city, rank, ranked_districts, suppressed, suppression_reason, note, "
+                           "change_since_previous, share_of_city, rank, ranked_districts, suppressed, "
+                           "suppression_reason, note, "
                            "published_round FROM district_values"),
-            "vintages": q("SELECT vintage_round, indicator, reference_period, value_as_published, latest_value, revised "
+            "vintages": q("SELECT vintage_round, indicator, reference_period, value_as_published, latest_value, "
+                          "revised "
                           "FROM barometer_vintages"),
         }
     finally:
@@ -421,7 +420,7 @@ def _half_even(x, decimals):
 
 def _as_float(obs: dict) -> dict:
     """The figures as floating-point arithmetic gives them (exact binary values of the doubles)."""
-    f = lambda x: None if x is None else Fraction(x)  # noqa: E731
+    f = lambda x: None if x is None else Fraction(x)
     return {k: dataclasses.replace(o, value=f(o.fvalue), comparison=f(o.fcomparison)) for k, o in obs.items()}
 
 
@@ -543,14 +542,14 @@ class Checker:
             try:
                 if same(pub, f(m)):
                     names.append(name)
-            except Exception:  # noqa: BLE001 - a model without the figure
+            except Exception:  # a model without the figure
                 continue
         return names
 
     def check(self, rule, code, period, unit, pub, f, same=_same) -> None:
         try:
             exp = f(self.docs)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             exp = f"(no expectation: {e!r})"
         if same(pub, exp):
             return
@@ -680,7 +679,7 @@ def _ranks(ck: Checker, code: str, p: str, D: dict) -> None:
             return {d: (None, None) for d in shown}
         return {d: (1 + sum(key(w) < key(v) for w in shown.values()), len(shown)) for d, v in shown.items()}
 
-    as_int = lambda x: None if _none(x) is None else int(x)  # noqa: E731
+    as_int = lambda x: None if _none(x) is None else int(x)
     pub = {d: (as_int(r.rank), as_int(r.ranked_districts)) for d, r in rows.items()
            if r is not None and not bool(r.suppressed) and _none(r.value) is not None}
     ck.check("rank among the published districts", code, p, "*", pub, ranks, same=lambda a, b: a == b)

@@ -4,10 +4,10 @@ import csv
 
 import pandas as pd
 import pytest
-
 from conftest import PROJECT
 
-FIGURES = list(csv.DictReader(open(PROJECT / "tools" / "published_figures.csv", encoding="utf-8")))
+with open(PROJECT / "tools" / "published_figures.csv", encoding="utf-8") as _f:
+    FIGURES = list(csv.DictReader(_f))
 
 
 @pytest.fixture(scope="module")

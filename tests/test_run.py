@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
-
 from conftest import SAMPLE_RAW as SAMPLE
 from conftest import copy_raw, run_barometer
 

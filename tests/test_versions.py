@@ -4,7 +4,6 @@ tracker's missing deliveries and carried-forward indicators."""
 import shutil
 
 import pandas as pd
-
 from conftest import copy_raw, run_barometer
 
 
@@ -59,12 +58,13 @@ def test_a_removed_file_shows_as_missing_and_its_indicators_carried_forward(tmp_
     raw = copy_raw(tmp_path / "raw", ["2008-05", "2008-11", "2009-05"])
     (raw / "2009-05" / "SUF_2009-05.csv").unlink()
     run = run_barometer(raw, tmp_path / "wh")
-    assert _q(run, "SELECT status, due, overdue FROM submission_tracker WHERE round = '2009-05' AND department = 'SUF'") \
-        == [("missing", True, True)]
+    assert _q(run, "SELECT status, due, overdue FROM submission_tracker "
+                   "WHERE round = '2009-05' AND department = 'SUF'") == [("missing", True, True)]
     carried = dict(_q(run, "SELECT indicator, carried_forward_reason FROM barometer_latest WHERE carried_forward"))
     assert {"HEA-1", "HEA-2", "HEA-3"} <= set(carried)
     assert "SUF: missing" in carried["HEA-2"] and "2008-05" in carried["HEA-2"]
-    assert _q(run, "SELECT value, reference_period FROM barometer_latest WHERE indicator = 'HEA-2'") == [(81.0, "2008-03")]
+    assert _q(run, "SELECT value, reference_period FROM barometer_latest "
+                   "WHERE indicator = 'HEA-2'") == [(81.0, "2008-03")]
     checks = {e.check_name: e for e in run.result.get_asset_check_evaluations()
               if e.asset_key.to_user_string() == "submission_tracker"}
     assert not checks["all_due_deliveries_arrived"].passed

@@ -36,8 +36,8 @@ CODE = ROOT  # where the pipeline's code is imported from (a copy with --snapsho
 
 warnings.filterwarnings("ignore", message=r".*(beta|preview).*", category=Warning)
 
-import dagster as dg  # noqa: E402
-import duckdb  # noqa: E402
+import dagster as dg  # noqa: E402 - after the warnings filter above
+import duckdb  # noqa: E402 - after the warnings filter above
 
 STAGES = ["intake", "catalog", "indicators", "marts", "publish"]
 ROWS_BASIS = {
@@ -87,11 +87,11 @@ def best_of(con: duckdb.DuckDBPyConnection, stmt: str, runs: int) -> float:
 
 # ------------------------------------------------------------------------------ one dataset
 def run_dataset(label: str, raw_dir: Path, warehouse_dir: Path, floor_runs: int) -> dict:
+    from pipelines import settings
     from pipelines.cli import discover_rounds
     from pipelines.definitions import defs
     from pipelines.resources import sql
     from schemas.catalog import load_catalog
-    from pipelines import settings
 
     os.environ[settings.ENV_RAW_DIR] = str(raw_dir)
     os.environ[settings.ENV_WAREHOUSE_DIR] = str(warehouse_dir)

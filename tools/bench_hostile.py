@@ -196,8 +196,8 @@ def xlsx_shapes() -> dict[str, Callable[[], bytes]]:
         "xlsx: formulas without values, 95 MB": lambda: _xlsx(gen(formula)),
         "xlsx: a formula without value in row 10,002": lambda: _xlsx(rows(valid, 10_000) + [formula(10_002)]),
         "xlsx: a value in column XFD of every row": lambda: _xlsx(gen(far_cell)),
-        "xlsx: one cell in row 1,048,576 column XFD": lambda: _xlsx([header, _row(2, base), '<row r="1048576"><c r="XFD1048576">'
-                                                                     '<v>1</v></c></row>']),
+        "xlsx: one cell in row 1,048,576 column XFD": lambda: _xlsx(
+            [header, _row(2, base), '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>']),
         "xlsx: 95 MB of empty rows": lambda: _xlsx([header, *_rows_up_to(unpacked, lambda r: f'<row r="{r}"/>')]),
         "xlsx: 10 MB text in one cell": lambda: _xlsx([header, _row(2, base[:4] + [_noise(10 * MB)] + base[5:])]),
     }
@@ -271,7 +271,8 @@ def main(argv=None) -> int:
         return 2
     tmp = Path(tempfile.mkdtemp(prefix="barometer-hostile-"))
     rows = []
-    print("| shape | MB | seconds | CPU s | peak RSS MB | exit | first line of the verdict |\n|---|---:|---:|---:|---:|---:|---|")
+    print("| shape | MB | seconds | CPU s | peak RSS MB | exit | first line of the verdict |\n"
+          "|---|---:|---:|---:|---:|---:|---|")
     try:
         for maker, ext in ((csv_shapes, ".csv"), (xlsx_shapes, ".xlsx")):
             for i, (name, make) in enumerate(maker().items()):

@@ -20,7 +20,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))   # run as a script from anywhere: the project's packages come first
 
-from assets.contracts import Contract, published  # noqa: E402
+from assets.contracts import Contract, published  # noqa: E402 - after the sys.path set-up above
 
 DOC = PROJECT / "docs" / "warehouse.md"
 BLOCK = re.compile(r"(<!-- contract:(?P<what>[a-z_:]+) -->\n)(?P<body>.*?)(<!-- /contract -->)", re.S)

@@ -177,7 +177,7 @@ REQUIRED_LISTS = {
 # ---------------------------------------------------------------------------------- helpers
 # The round rule and the integer allocation are the main generator's (one place for each).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate_samples import lr, round_of  # noqa: E402
+from generate_samples import lr, round_of  # noqa: E402 - after the sys.path set-up above
 
 
 def alloc(total: int, dens: list[int], rates: list[float], caps: list[int] | None = None) -> list[int]:
@@ -210,7 +210,6 @@ def pct(n: float, d: float) -> float:
 # ---------------------------------------------------------------------------------- building
 def build():
     """Counts per area (and section) and period, the dwelling split, and SOF's move-ins."""
-    counts = {}       # (area_id, period) -> dict(R, T, residents, family)
     for g in GROUPS:
         areas = [a for a in AREAS if a.group == g]
         R0g, T0g, R1g, T1g = GROUP_TOTALS[g]
@@ -266,7 +265,7 @@ def build():
     # SOF move-ins: vulnerable and high-risk areas (type at 2006-12), at TMF's grain
     listed_at = {p: REQUIRED_LISTS.get(p, set()) for p in PERIODS}
     listed_at["2008-12"] = REQUIRED_LISTS["2009-03"]
-    for (aid, sec, p), r in rows.items():
+    for (aid, _sec, p), r in rows.items():
         a = AREA_BY_ID[aid]
         if a.group in ("TING", "OVUL", "HR"):
             # move-ins per dwelling and month (2006: before the schemes were widened in 2007)
@@ -457,7 +456,8 @@ def verify(raw: Path | None = None) -> int:
     cnt = defaultdict(int)
     for t in types0.values():
         cnt[t] += 1
-    print(f"\nArea types at {T0}: " + ", ".join(f"{k} {cnt[k]}" for k in ("vulnerable", "high-risk", "risk", "neutral")))
+    print(f"\nArea types at {T0}: "
+          + ", ".join(f"{k} {cnt[k]}" for k in ("vulnerable", "high-risk", "risk", "neutral")))
 
     def group_of(aid):
         t = types0[aid]

@@ -397,13 +397,13 @@ def gen_hou():
     # the other dates: residents and the vulnerable part interpolated, district shares follow
     # the Jun 2007 -> Dec 2008 path of each district
     lam = {"2006-12": -0.1, "2007-12": 0.45, "2008-06": 0.85}
-    for p, l in lam.items():
-        Q = {d: round(Q07[d] + (Q08[d] - Q07[d]) * l) for d in HOU_DISTRICTS}
-        f = f07 + (f08 - f07) * l
+    for p, w in lam.items():
+        Q = {d: round(Q07[d] + (Q08[d] - Q07[d]) * w) for d in HOU_DISTRICTS}
+        f = f07 + (f08 - f07) * w
         pc = f * PUB[("HOU-M2", p)] + (1 - f) * PUB[("HOU-1", p)]
         Qt = sum(Q.values())
         Pt = round(pc * Qt / 100)
-        drates = [rate(P07[d], Q07[d]) + (rate(P08[d], Q08[d]) - rate(P07[d], Q07[d])) * l
+        drates = [rate(P07[d], Q07[d]) + (rate(P08[d], Q08[d]) - rate(P07[d], Q07[d])) * w
                   for d in HOU_DISTRICTS]
         P = dict(zip(HOU_DISTRICTS, alloc_nums(Pt, [Q[d] for d in HOU_DISTRICTS], drates)))
         pooled[p] = (P, Q)
@@ -746,8 +746,10 @@ def anchors(df) -> list[tuple[str, str, str, bool]]:
 
     r08, r09 = drate("EMP-M", "2008-02"), drate("EMP-M", "2009-02")
     lo, hi = min(r09, key=r09.get), max(r09, key=r09.get)
-    out.append(("EMP-M Feb09 lowest district", "NOR 59.5", f"{lo} {r09[lo]:.1f}", lo == "NOR" and round(r09[lo], 1) == 59.5))
-    out.append(("EMP-M Feb09 highest district", "AMO 67.8", f"{hi} {r09[hi]:.1f}", hi == "AMO" and round(r09[hi], 1) == 67.8))
+    out.append(("EMP-M Feb09 lowest district", "NOR 59.5", f"{lo} {r09[lo]:.1f}",
+                lo == "NOR" and round(r09[lo], 1) == 59.5))
+    out.append(("EMP-M Feb09 highest district", "AMO 67.8", f"{hi} {r09[hi]:.1f}",
+                hi == "AMO" and round(r09[hi], 1) == 67.8))
     ch = {d: round(round(r09[d], 1) - round(r08[d], 1), 1) for d in DISTRICTS}
     dec = [d for d in DISTRICTS if ch[d] < 0]
     out.append(("EMP-M Feb08->Feb09 only decline", "BRH -0.2", " ".join(f"{d} {ch[d]:+.1f}" for d in dec),
@@ -765,7 +767,8 @@ def anchors(df) -> list[tuple[str, str, str, bool]]:
         sh = 100.0 * b.loc[d, "numerator"] / tot
         out.append((f"HOU share Dec08 {d}", f"{HOU_SHARE08[d]:.1f}", f"{sh:.1f}", round(sh, 1) == HOU_SHARE08[d]))
     for d in HOU_DISTRICTS:
-        r7, r8 = rate(a.loc[d, "numerator"], a.loc[d, "denominator"]), rate(b.loc[d, "numerator"], b.loc[d, "denominator"])
+        r7 = rate(a.loc[d, "numerator"], a.loc[d, "denominator"])
+        r8 = rate(b.loc[d, "numerator"], b.loc[d, "denominator"])
         got = round(round(r7, 1) - round(r8, 1), 1)
         out.append((f"HOU decline Jun07-Dec08 {d}", f"{HOU_DECLINE[d]:.1f}", f"{got:.1f} ({r7:.2f}->{r8:.2f})",
                     got == HOU_DECLINE[d] and round(r7 - r8, 1) == HOU_DECLINE[d]))

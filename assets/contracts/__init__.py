@@ -18,8 +18,9 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from schemas.yaml_model import load_yaml_model
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from schemas.yaml_model import load_yaml_model
 
 CONTRACTS_DIR = Path(__file__).resolve().parent
 
@@ -162,7 +163,7 @@ def comment_sql(text: str) -> str:
 def table_schema(table: str):
     """The contract as a Dagster table schema (`dagster/column_schema`): types, descriptions,
     NOT NULL and single-column unique constraints, the key as a table constraint."""
-    import dagster as dg   # here, not at the top: tools/contract_docs.py loads contracts without Dagster
+    import dagster as dg  # here, not at the top: tools/contract_docs.py loads contracts without Dagster
 
     c = contract(table)
     return dg.TableSchema(

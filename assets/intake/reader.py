@@ -13,15 +13,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assets.intake.dropfolder import MAX_FILE_BYTES, SubmissionName, parse_file_name, read_bytes  # noqa: F401
+from assets.intake.dropfolder import MAX_FILE_BYTES, read_bytes
 from assets.intake.formats import INT, Ambiguous, parse_number, parse_period
+from assets.intake.reader_base import ReadError, cell_text
+from assets.intake.reader_csv import decode, read_csv_text
+from assets.intake.reader_xlsx import read_xlsx_bytes
+from schemas.kinds import KINDS, Kind
 
 MAX_DIGITS = 15  # the most digits a double holds exactly
-from assets.intake.reader_base import (HEADER_SEARCH_ROWS, MAX_COLUMNS, MAX_ROWS, ReadError,  # noqa: F401
-                                       cell_text, quoted)
-from assets.intake.reader_csv import decode, read_csv_text
-from assets.intake.reader_xlsx import MAX_XLSX_RATIO, MAX_XLSX_UNCOMPRESSED, read_xlsx_bytes  # noqa: F401
-from schemas.kinds import KINDS, Kind
 
 _cell_text = cell_text  # the name other modules knew it by
 NUMBER_IN_TWO = re.compile(r"-?\d+")
@@ -63,7 +62,8 @@ def _width_problem(name: str, row: int, cells: list, names: list[str], n_header:
             hint = (f"the text in column '{texts[-1]}' holds a comma: put the text in double quotes (\"a, b\"), "
                     "or leave the comma out")
     n = len(cells)
-    what = f"{n:,} cells but the header has {n_header}" if text_cells else f"a value beyond the header's {width} columns"
+    what = (f"{n:,} cells but the header has {n_header}" if text_cells
+            else f"a value beyond the header's {width} columns")
     return {"file": name, "row": row, "column": None, "rule": "row_width", "value": None,
             "message": f"{name}, row {row}: {what}; {hint} — rule row_width"}
 
@@ -171,7 +171,8 @@ def _normalise(df: pd.DataFrame, kind: Kind, convention: str, name: str) -> list
     for col in kind.period_columns:
         if col in df.columns:
             canonical = {v: parse_period(v) for v in df[col].dropna().unique() if isinstance(v, str)}
-            df[col] = df[col].map(lambda v: canonical.get(v, v) if isinstance(v, str) else v)  # once per value
+            # once per value; map() calls the lambda at once, so it sees this column's canonical
+            df[col] = df[col].map(lambda v: canonical.get(v, v) if isinstance(v, str) else v)  # noqa: B023 - called at once
     return problems
 
 
@@ -181,7 +182,8 @@ def read_submission_bytes(name: str, data: bytes, kind: Kind = KINDS["indicators
     `df.attrs["problems"]` (their rows stay in the frame, for the caller to leave out)."""
     ext = Path(name).suffix.lower()
     if len(data) > MAX_FILE_BYTES:
-        raise ReadError(f"{name}: more than the {MAX_FILE_BYTES // 2**20} MB a submission may be", rule="file_too_large")
+        raise ReadError(f"{name}: more than the {MAX_FILE_BYTES // 2**20} MB a submission may be",
+                        rule="file_too_large")
     if ext == ".csv":
         text, _ = decode(name, data)
         header, records, convention = read_csv_text(name, text, kind.required)

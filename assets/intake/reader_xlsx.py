@@ -10,8 +10,7 @@ import zipfile
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from assets.intake.reader_base import (HEADER_SEARCH_ROWS, MAX_COLUMNS, MAX_ROWS, ReadError, cell_text,
-                                       too_many_rows)
+from assets.intake.reader_base import HEADER_SEARCH_ROWS, MAX_COLUMNS, MAX_ROWS, ReadError, cell_text, too_many_rows
 
 MAX_XLSX_UNCOMPRESSED = 100 * 2**20     # guards against zip bombs
 MAX_XLSX_RATIO = 100                    # compression ratio of any part
@@ -159,7 +158,8 @@ def read_xlsx_bytes(name: str, data: bytes, required_columns: list[str]) -> tupl
     except ReadError:
         raise
     except Exception as e:  # openpyxl raises many types for a damaged or fake workbook
-        raise ReadError(f"{name}: not a readable XLSX workbook ({type(e).__name__}: {e})", rule="readable_file") from None
+        raise ReadError(f"{name}: not a readable XLSX workbook ({type(e).__name__}: {e})",
+                        rule="readable_file") from None
     try:
         ws = _pick_sheet(name, wb)
         # every stored row and column is read: the sheet's own stated size (<dimension>) is often

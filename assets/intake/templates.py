@@ -189,7 +189,7 @@ def make_template(catalog: Catalog, department: str, round_key: str, path: Path)
     whole_rows = [r for r, row in enumerate(rows, start=FIRST_DATA_ROW) if not row["_series"]["mean"]]
     whole = number("whole", "Tælleren")
     decimal = number("decimal", "Tælleren")
-    for r, row in enumerate(rows, start=FIRST_DATA_ROW):
+    for r, _row in enumerate(rows, start=FIRST_DATA_ROW):
         (whole if r in whole_rows else decimal).add(f"{col['numerator']}{r}")
     decimal.add(f"{col['numerator']}{last_row + 1}:{col['numerator']}{end}")
     ws.add_data_validation(whole)

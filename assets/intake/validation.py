@@ -17,10 +17,18 @@ import pandas as pd
 import pandera.pandas as pa
 
 from assets.intake import dropfolder
-from assets.intake.findings import (FINDING_COLUMNS, MAX_LISTED_PER_RULE, cap, fill_values, message, more_lines,
-                                    raw_findings)
+from assets.intake.dropfolder import parse_file_name
+from assets.intake.findings import (
+    FINDING_COLUMNS,
+    MAX_LISTED_PER_RULE,
+    cap,
+    fill_values,
+    message,
+    more_lines,
+    raw_findings,
+)
 from assets.intake.prescreen import column_failures
-from assets.intake.reader import ReadError, parse_file_name, read_submission_bytes
+from assets.intake.reader import ReadError, read_submission_bytes
 from schemas.catalog import Catalog
 from schemas.code_lists import CITY, codes
 from schemas.kinds import KINDS, Kind
@@ -115,7 +123,7 @@ def run_frame_checks(checks: list[pa.Check], df: pd.DataFrame) -> pd.DataFrame:
     for check in checks:
         try:
             passed = check(df).check_output
-        except Exception as e:  # noqa: BLE001 - a rule that cannot run (a column missing): named, not raised
+        except Exception as e:  # a rule that cannot run (a column missing): named, not raised
             out.append(pd.DataFrame({"index": [np.nan], "failure_case": [f"{type(e).__name__}({e})"]})
                        .assign(check=check.name))
             continue
@@ -198,7 +206,7 @@ def validate_bytes(name: str, data: bytes, catalog: Catalog, department: str | N
         return result
     try:
         _validate(result, name, data, catalog, spec)
-    except Exception as e:  # noqa: BLE001 - whatever the bytes hold, the answer is a finding
+    except Exception as e:  # whatever the bytes hold, the answer is a finding
         result.rows, result.omitted = None, {}
         result.findings = _one_finding(
             name, "readable_file", f"{name}: the file could not be read to the end ({type(e).__name__}: "

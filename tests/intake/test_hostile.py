@@ -11,18 +11,19 @@ import os
 import zipfile
 
 import pytest
+from conftest import FIXTURES
 
 from assets.intake import dropfolder, validation
 from assets.intake.findings import MAX_LISTED_PER_RULE, suggest
 from assets.intake.reader_base import MAX_COLUMNS, MAX_ROWS
 from assets.intake.reader_xlsx import MAX_XLSX_ELEMENTS
 from assets.intake.validation import validate_bytes, validate_file
-from conftest import FIXTURES
 from tests.fixtures.make_bad_corpus import BASE, HEADER, to_csv
 
 NAME = "BIF_2009-05.csv"
 GOOD = (FIXTURES / "good" / "BIF_2009-05.csv").read_bytes()
-EXPECTED = list(csv.DictReader(open(FIXTURES / "bad" / "expected.csv", encoding="utf-8")))
+with open(FIXTURES / "bad" / "expected.csv", encoding="utf-8") as _f:
+    EXPECTED = list(csv.DictReader(_f))
 
 
 def check(data: bytes, catalog, name: str = NAME):

@@ -8,14 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 from assets.intake.validation import validate_file
-from conftest import FIXTURES
 from pipelines.cli import main as barometer
 
 BAD = FIXTURES / "bad"
 N_BASE_ROWS = 22  # the valid file every corpus file is made from (make_bad_corpus.py: BASE)
-EXPECTED = list(csv.DictReader(open(BAD / "expected.csv", encoding="utf-8")))
+with open(BAD / "expected.csv", encoding="utf-8") as _f:
+    EXPECTED = list(csv.DictReader(_f))
 
 
 @pytest.mark.parametrize("case", EXPECTED, ids=[c["file"] for c in EXPECTED])
@@ -111,7 +112,7 @@ def test_every_shipped_sample_file_is_valid(catalog):
         assert result.accepted, result.report_text()
 
 
-def test_check_command_exit_codes_and_report(capsys):  # noqa: D103
+def test_check_command_exit_codes_and_report(capsys):
     code = barometer(["check", str(BAD / "unknown_district.csv"), "--department", "BIF", "--round", "2009-05"])
     out = capsys.readouterr().out
     assert code == 1
@@ -142,7 +143,7 @@ def test_a_leading_zero_is_never_a_thousands_group(tmp_path, catalog):
 def test_every_district_for_every_group_and_sex(tmp_path, catalog):
     lines = (FIXTURES / "good" / "BIF_2009-05.csv").read_text(encoding="utf-8").splitlines()
     f = tmp_path / "BIF_2009-05.csv"
-    f.write_text("\n".join(l for l in lines if ",IND,,IMM,F," not in l) + "\n", encoding="utf-8")
+    f.write_text("\n".join(line for line in lines if ",IND,,IMM,F," not in line) + "\n", encoding="utf-8")
     result = validate_file(f, catalog)
     assert not result.accepted and "all_districts_present" in set(result.findings.rule)
 
