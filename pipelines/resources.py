@@ -15,6 +15,7 @@ import dagster as dg
 import duckdb
 
 from assets import rounding
+from assets.intake.archive import private_dir
 from pipelines import settings
 from schemas.catalog import Catalog, DisclosureRules, load_catalog, load_disclosure_rules
 from schemas.housing_rules import HousingRules, load_housing_rules
@@ -111,13 +112,6 @@ class Warehouse(dg.ConfigurableResource):
 
 def for_env() -> dict[str, dg.ConfigurableResource]:
     return {"warehouse": Warehouse()}
-
-
-def private_dir(path: Path) -> Path:
-    """A folder only the owner can read (the archive holds counts of persons)."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path.chmod(0o700)
-    return path
 
 
 def _attach_history(con: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -228,36 +228,26 @@ class Gen:
                         rows.append(rc.Row(series, period, dist, sub, grp, sex, pn, pden,
                                            self._sd("grades" if series == "EDU-M" else "weeks")))
         if series == "EDU-M":
-            rows = self._tie_gap_of_means(rows)
+            rows = self._tie_gap(rows, "BIL", "MON", scale=1, decimals=2, span=400, share=False)
         if series == "CUL-3":
-            rows = self._tie_gap_of_rates(rows)
+            rows = self._tie_gap(rows, "IMM", "DAN", scale=100, decimals=1, span=200, share=True)
         return rows
 
-    def _tie_gap_of_means(self, rows: list[rc.Row]) -> list[rc.Row]:
-        """Nudge one BIL row's sum of grades so the gap of means is an exact tie at 2 decimals."""
+    def _tie_gap(self, rows: list[rc.Row], group: str, ref: str, scale: int, decimals: int, span: int,
+                 share: bool) -> list[rc.Row]:
+        """Nudge one `group` row's numerator so the gap (ref - group, x scale) is an exact tie at
+        `decimals`: gaps of means (EDU-M, 2 decimals) and of rates (CUL-3, 1 decimal, numerator
+        at most the denominator)."""
         if self.rng.random() < 0.3:
             return rows
         tot = lambda g, k: sum(getattr(x, k) for x in rows if x.group == g)
-        nb, db_, nm, dm = tot("BIL", "num"), tot("BIL", "den"), tot("MON", "num"), tot("MON", "den")
-        for delta in sorted(range(-400, 401), key=abs):
-            if nb + delta >= 0 and _is_tie(Fraction(nm, dm) - Fraction(nb + delta, db_), 2):
-                i = next(k for k, x in enumerate(rows) if x.group == "BIL" and x.num + delta >= 0)
-                x = rows[i]
-                rows[i] = rc.Row(x.series, x.period, x.district, x.subunit, x.group, x.sex, x.num + delta, x.den, x.sd)
-                break
-        return rows
-
-    def _tie_gap_of_rates(self, rows: list[rc.Row]) -> list[rc.Row]:
-        if self.rng.random() < 0.3:
-            return rows
-        tot = lambda g, k: sum(getattr(x, k) for x in rows if x.group == g)
-        ni, di, nd, dd = tot("IMM", "num"), tot("IMM", "den"), tot("DAN", "num"), tot("DAN", "den")
-        for delta in sorted(range(-200, 201), key=abs):
-            if 0 <= ni + delta <= di and _is_tie(Fraction(100 * nd, dd) - Fraction(100 * (ni + delta), di), 1):
+        n, d, rn, rd = tot(group, "num"), tot(group, "den"), tot(ref, "num"), tot(ref, "den")
+        fits = lambda num, den: num >= 0 and (not share or num <= den)
+        for delta in sorted(range(-span, span + 1), key=abs):
+            if fits(n + delta, d) and _is_tie(Fraction(scale * rn, rd) - Fraction(scale * (n + delta), d), decimals):
                 for i, x in enumerate(rows):
-                    if x.group == "IMM" and 0 <= x.num + delta <= x.den:
-                        rows[i] = rc.Row(x.series, x.period, x.district, x.subunit, x.group, x.sex,
-                                         x.num + delta, x.den)
+                    if x.group == group and fits(x.num + delta, x.den):
+                        rows[i] = dataclasses.replace(x, num=x.num + delta)
                         return rows
         return rows
 

@@ -105,8 +105,9 @@ def _read_present(con, entries: list[Entry], archive_dir: Path, key: list[str], 
 
 
 def _judge(con, result: ValidationResult, key: list[str], received: archive.Received, table: str, select: str,
-           reports_dir: Path, run_id: str) -> tuple:
-    """Record the outcome of one version (derived) and stage its rows if accepted."""
+           reports_dir: Path, run_id: str) -> tuple[tuple, str]:
+    """Record the outcome of one version (derived) and stage its rows if accepted. Returns the
+    version's row as `submission_archive` holds it (version ... file_name) and its summary."""
     round_key = key[0]
     _check_name_round(received.file_name, round_key, result)
     outcome = "accepted" if result.accepted else "rejected"
@@ -122,7 +123,7 @@ def _judge(con, result: ValidationResult, key: list[str], received: archive.Rece
         con.execute(f"INSERT INTO {table} {select}", key[:2] + [received.version, received.file_name,
                                                                 received.sha256])
         con.unregister("incoming_rows")
-    return (received.version, outcome, result.n_rows, result.n_problems, first, report, received.file_name,
+    return ((received.version, outcome, result.n_rows, result.n_problems, first, report, received.file_name),
             result.summary())
 
 
@@ -164,9 +165,9 @@ def ingest_department_round(
             data = archive.load(archive_dir, v) if data is None else data
             result = validate_bytes(v.file_name, data, catalog, department=department, round_key=round_key,
                                     kind=kind)
-            *judged[v.sha256], summaries[v.sha256] = _judge(con, result, key, v, table, select, reports_dir, run_id)
+            judged[v.sha256], summaries[v.sha256] = _judge(con, result, key, v, table, select, reports_dir, run_id)
         outcomes = _settle(con, key, where, present, judged, summaries, catalog, reports_dir, round_in_raw,
-                           registered, run_id, now)
+                           run_id, now)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -175,7 +176,7 @@ def ingest_department_round(
 
 
 def _settle(con, key, where, present: list[_Present], judged: dict, summaries: dict, catalog: Catalog,
-            reports_dir: Path, round_in_raw: bool, registered: list, run_id: str, now) -> list[FileOutcome]:
+            reports_dir: Path, round_in_raw: bool, run_id: str, now) -> list[FileOutcome]:
     """Choose the version in force and record the files in raw/ with their status (derived)."""
     round_key, department, kind = key
     # The version in force: of the files now in raw/, the accepted one that arrived last (so a
@@ -215,7 +216,7 @@ def _settle(con, key, where, present: list[_Present], judged: dict, summaries: d
             outcomes.append(FileOutcome(round_key, department, name, status, n_rows, problems, summary, report, kind))
             continue
         sha = p.received.sha256
-        version, outcome, n_rows, n_problems, first, report, first_name = judged[sha][:7]
+        version, outcome, n_rows, n_problems, first, report, first_name = judged[sha]
         summary = summaries.get(sha) or (f"accepted: {n_rows} rows" if outcome == "accepted" else f"rejected: {first}")
         if first_name != name:
             summary += f" (same bytes as {first_name})"

@@ -185,10 +185,6 @@ def _name_missing_districts(found: pd.DataFrame, typed: pd.DataFrame) -> pd.Data
     return found
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(dropfolder.read_bytes(Path(path))).hexdigest()
-
-
 def validate_bytes(name: str, data: bytes, catalog: Catalog, department: str | None = None,
                    round_key: str | None = None, kind: str | None = None) -> ValidationResult:
     """Validate a file's bytes exactly as the pipeline does; `name` is the file's name (its
