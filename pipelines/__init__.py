@@ -1,1 +1,2 @@
-"""Orchestration: Dagster definitions, partitions, schedules, sensors, resources and the CLI."""
+"""Assembly: the Dagster definitions (loaded from the assets package), jobs, schedules, sensors,
+the CLI and the printed summary."""

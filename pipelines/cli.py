@@ -24,7 +24,7 @@ from pathlib import Path
 
 from assets.intake.dropfolder import ROUND_KEY_RE  # the round rule, without importing Dagster
 from assets.intake.neutral import terminal
-from pipelines import settings
+from core import settings
 
 
 def ensure_dagster_home() -> Path:
@@ -52,7 +52,7 @@ def discover(raw_dir: Path) -> Discovery:
     """The rounds in raw/ (round folders whose round has started, and the rounds named by files
     lying straight in raw/), from the drop folder's own listing (`dropfolder.scan`)."""
     from assets.intake.dropfolder import scan
-    from pipelines.partitions import rounds as rounds_def
+    from core.partitions import rounds as rounds_def
 
     out = Discovery()
     if not raw_dir.is_dir():
@@ -96,8 +96,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     ensure_dagster_home()
     import dagster as dg
 
+    from core.warehouse import Warehouse
     from pipelines.definitions import defs
-    from pipelines.resources import Warehouse
 
     wh = Warehouse()
     discovered = discover(wh.raw)
@@ -159,7 +159,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     """Re-derive everything from raw/ and the archive. Only derived state is removed: the archive
     and the publication history (warehouse/archive/) are never touched, and the published
     warehouse is replaced atomically by the run, as always."""
-    from pipelines.resources import Warehouse
+    from core.warehouse import Warehouse
 
     wh = Warehouse()
     for derived in (wh.internal_db.parent, wh.reports_dir):
@@ -172,7 +172,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from pipelines.resources import Warehouse
+    from core.warehouse import Warehouse
     from pipelines.summary import render
 
     wh = Warehouse()
@@ -260,7 +260,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _round_started(round_key: str) -> bool:
-    from pipelines.partitions import rounds as rounds_def
+    from core.partitions import rounds as rounds_def
 
     return round_key in set(rounds_def.get_partition_keys())
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.partitions import rounds
+from core.partitions import rounds
 
 barometer_job = dg.define_asset_job(
     "barometer_job",

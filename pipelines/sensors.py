@@ -7,9 +7,9 @@ import json
 import dagster as dg
 
 from assets.intake.neutral import terminal
-from pipelines import settings
+from core import settings
+from core.partitions import rounds
 from pipelines.jobs import barometer_job
-from pipelines.partitions import rounds
 
 
 def scan_raw(raw_dir) -> dict[str, str]:

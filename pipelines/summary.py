@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from assets.contracts import public_marts, published
 from assets.intake.neutral import terminal
+from core.contracts import public_marts, published
 from schemas.code_lists import department_codes
 
 LIGHT_MARK = {"green": "green ", "yellow": "yellow", "red": "red   ", None: "-     "}

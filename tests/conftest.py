@@ -24,7 +24,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines import settings
+from core import settings
 
 PROJECT = settings.PROJECT_ROOT
 PROJECT_RAW = PROJECT / "raw"    # the live drop folder: never read by tests (see test_sample_isolation.py)

@@ -1,4 +1,4 @@
-"""The contracts in assets/contracts/ hold for what is published: their tests (unique key, not
+"""The contracts in assets/<domain>/contracts/ hold for what is published: their tests (unique key, not
 null, accepted values) pass on the sample run's barometer.duckdb, every table and column carries
 its contract's text as a comment, docs/warehouse.md shows the same columns, and a table that
 strays from its contract is never published."""
@@ -13,8 +13,8 @@ import duckdb
 import pytest
 from conftest import PROJECT
 
-from assets.contracts import ContractError, comment_sql, load_contract, load_contracts, published
-from assets.publish import publish
+from assets.publish.swap import publish
+from core.contracts import ContractError, comment_sql, load_contract, load_contracts, published
 
 CONTRACTS = published()
 NAMES = [c.name for c in CONTRACTS]
@@ -89,7 +89,7 @@ def test_docs_column_tables_match_the_contracts():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     problems = module.check()
-    assert not problems, "docs/warehouse.md differs from assets/contracts/ (run python tools/contract_docs.py " \
+    assert not problems, "docs/warehouse.md differs from the contracts (run python tools/contract_docs.py " \
                          "--write):\n" + "\n".join(problems)
 
 
@@ -173,7 +173,7 @@ def test_publish_comments_and_types_an_all_null_column_by_the_contract(tmp_path)
 
 
 @pytest.mark.parametrize("columns_sql, problem", [
-    ("'x' AS a, 1::BIGINT AS b, 2 AS c", "t: columns not in assets/contracts/t.yml: c"),
+    ("'x' AS a, 1::BIGINT AS b, 2 AS c", "t: columns not in its contract t.yml: c"),
     ("'x' AS a", "t: contract columns the table does not have: b"),
     ("'x' AS a, 1.5 AS b", "t.b: type DECIMAL(2,1), contract says BIGINT"),
 ])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from core.settings import PROJECT_ROOT
 from pipelines.definitions import defs
-from pipelines.settings import PROJECT_ROOT
 from schemas.code_lists import department_codes
 
 AREAS = ["employment", "education", "housing", "safety", "culture_leisure", "health_care"]
@@ -88,7 +88,7 @@ def test_schedules_request_the_round_of_their_month():
 
 
 def test_rounds_are_may_and_november_partitions():
-    from pipelines.partitions import rounds
+    from core.partitions import rounds
 
     keys = rounds.get_partition_keys()
     assert keys[:3] == ["2006-11", "2007-05", "2007-11"]

@@ -4,7 +4,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assets.disclosure import SECONDARY, suppress
+from core.disclosure import SECONDARY, suppress
 
 DISTRICTS = ["IND", "OST", "NOR", "VES", "VAL", "VAN", "BRH", "BIS", "AMO", "AMV"]
 MIN_COUNT, MIN_DEN = 5, 20
@@ -79,7 +79,7 @@ def test_published_district_values_hide_every_figure_of_a_suppressed_cell(sample
 
 
 def test_a_small_period_increment_of_a_cumulative_count_hides_the_period():
-    from assets.districts import suppress_small_increments
+    from assets.districts.values import suppress_small_increments
 
     def period(date, nums):
         t = table(nums, [None] * 10, share=False).assign(

@@ -6,7 +6,7 @@ import re
 import pytest
 from conftest import PROJECT
 
-from assets.contracts import published
+from core.contracts import published
 
 
 def _section(table: str) -> str:

@@ -10,8 +10,8 @@ import os
 
 import pytest
 
+from core.settings import PROJECT_ROOT
 from pipelines.definitions import defs
-from pipelines.settings import PROJECT_ROOT
 
 SNAPSHOT = PROJECT_ROOT / "tests" / "snapshots" / "asset_graph.txt"
 

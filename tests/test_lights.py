@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from assets.lights import (
+from assets.indicators.lights import (
     GREEN,
     RED,
     YELLOW,
@@ -182,7 +182,7 @@ def test_toward_zero_tie_across_zero_is_yellow():
 def test_series_breaks_apply_across_their_period_and_caveats_from_it():
     import pandas as pd
 
-    from assets.lights import series_breaks
+    from assets.indicators.lights import series_breaks
 
     breaks = pd.DataFrame([
         {"code": "CUL-2", "from_period": "2008", "kind": "method", "breaks_series": True, "text": "new data source"},
@@ -238,7 +238,7 @@ def test_caveat_carried_without_changing_the_light(sample_run):
 
 
 def test_area_light_rules():
-    from assets.areas import area_light
+    from assets.indicators.areas import area_light
 
     assert area_light(["green", "green", "red"]) == "green"
     assert area_light(["green", "red"]) == "yellow"  # a tie is a standstill

@@ -15,7 +15,7 @@ from assets.intake import templates
 from assets.intake.neutral import PLAIN_NUMBER, csv_cell, terminal
 from assets.intake.reports import safe_name, write_report
 from assets.intake.validation import validate_file
-from pipelines.settings import catalog_path
+from core.settings import catalog_path
 from schemas.catalog import load_catalog
 from schemas.code_lists import department_codes
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from assets.progress import AT_RISK, NO_TARGET, NOT_ASSESSABLE, OFF_TRACK, ON_TRACK, TARGET_MET, assess
+from assets.indicators.progress import AT_RISK, NO_TARGET, NOT_ASSESSABLE, OFF_TRACK, ON_TRACK, TARGET_MET, assess
 
 B, NOW, T = dt.date(2006, 11, 1), dt.date(2009, 2, 1), dt.date(2010, 12, 31)
 

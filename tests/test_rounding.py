@@ -1,4 +1,4 @@
-"""One rounding rule (assets/rounding.py): half away from zero at the catalog's decimals, the same
+"""One rounding rule (core/rounding.py): half away from zero at the catalog's decimals, the same
 in SQL and in pandas, equal to exact decimal arithmetic on the counts."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from fractions import Fraction
 import duckdb
 import numpy as np
 
-from assets.rounding import SQL_MACRO, half_away
+from core.rounding import SQL_MACRO, half_away
 
 
 def exact(num: int, den: int, scale: int, decimals: int) -> float:

@@ -9,7 +9,7 @@ from pathlib import Path
 import conftest
 from conftest import PROJECT, PROJECT_RAW, copy_raw, sample_files, sample_raw_dir
 
-from pipelines import settings
+from core import settings
 
 
 def _inside(path: Path, folder: Path) -> bool:

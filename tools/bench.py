@@ -11,7 +11,7 @@ folders under /tmp (never the repo's raw/ or warehouse/). Per-step durations com
 event log (STEP_START -> STEP_SUCCESS), rows from each materialization's "rows" metadata.
 
 Stages: intake (the 7 *_submissions assets: read, pandera validation, staging), catalog
-(indicator_catalog), indicators (the *_indicators area assets: assets/sql/observations.sql),
+(indicator_catalog), indicators (the *_indicators area assets: assets/indicators/sql/observations.sql),
 marts (barometer_history, barometer_latest, district_values and any other mart asset), publish
 (published_warehouse). The slowest stage is named as the heavy one. Floors, measured in the same
 run, best of 3: for intake, DuckDB's read_csv of the same CSV files into a table (no validation,
@@ -67,12 +67,12 @@ def stage_of(step_key: str) -> str:
 def floor_query() -> str:
     """The SELECT of observations.sql for all areas at once, on everything delivered: the same
     aggregation the indicators stage runs, as one bare DuckDB query."""
-    text = (CODE / "assets" / "sql" / "observations.sql").read_text(encoding="utf-8")
+    text = (CODE / "assets" / "indicators" / "sql" / "observations.sql").read_text(encoding="utf-8")
     query = text[text.index("WITH src AS"):].rstrip().rstrip(";")
     query = query.replace("CAST($as_of AS VARCHAR)", "'9999-99'")
     query = query.replace("CAST($area AS VARCHAR) IS NULL OR c.area = $area", "TRUE")
     if "$" in query:
-        raise SystemExit("bench: assets/sql/observations.sql changed shape; update floor_query()")
+        raise SystemExit("bench: assets/indicators/sql/observations.sql changed shape; update floor_query()")
     return query
 
 
@@ -87,10 +87,10 @@ def best_of(con: duckdb.DuckDBPyConnection, stmt: str, runs: int) -> float:
 
 # ------------------------------------------------------------------------------ one dataset
 def run_dataset(label: str, raw_dir: Path, warehouse_dir: Path, floor_runs: int) -> dict:
-    from pipelines import settings
+    from core import settings
+    from core.warehouse import sql
     from pipelines.cli import discover_rounds
     from pipelines.definitions import defs
-    from pipelines.resources import sql
     from schemas.catalog import load_catalog
 
     os.environ[settings.ENV_RAW_DIR] = str(raw_dir)

@@ -66,8 +66,9 @@ def compare(a: Path, b: Path) -> int:
         pa_, pb = f"read_parquet('{a / (name + '.parquet')}')", f"read_parquet('{b / (name + '.parquet')}')"
         n_a = con.execute(f"SELECT count(*) FROM {pa_}").fetchone()[0]
         n_b = con.execute(f"SELECT count(*) FROM {pb}").fetchone()[0]
-        only_a = con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM {pa_} EXCEPT ALL SELECT {cols} FROM {pb})").fetchone()[0]
-        only_b = con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM {pb} EXCEPT ALL SELECT {cols} FROM {pa_})").fetchone()[0]
+        diff = "SELECT count(*) FROM (SELECT {c} FROM {x} EXCEPT ALL SELECT {c} FROM {y})"
+        only_a, only_b = (con.execute(diff.format(c=cols, x=x, y=y))
+                          .fetchone()[0] for x, y in ((pa_, pb), (pb, pa_)))
         checked += 1
         if n_a != n_b or only_a or only_b:
             problems.append(f"{name}: rows A {n_a}, B {n_b}; {only_a} only in A, {only_b} only in B")

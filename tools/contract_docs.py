@@ -1,5 +1,5 @@
 """docs/warehouse.md's column tables (and its grain-and-keys table), generated from the contracts in
-assets/contracts/*.yml so the BI contract in the docs can never drift from what is published.
+assets/<domain>/contracts/*.yml so the BI contract in the docs can never drift from what is published.
 
 The generated parts sit between markers in the doc; everything else (the prose) is written by hand:
 
@@ -20,7 +20,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))   # run as a script from anywhere: the project's packages come first
 
-from assets.contracts import Contract, published  # noqa: E402 - after the sys.path set-up above
+from core.contracts import Contract, published  # noqa: E402 - after the sys.path set-up above
 
 DOC = PROJECT / "docs" / "warehouse.md"
 BLOCK = re.compile(r"(<!-- contract:(?P<what>[a-z_:]+) -->\n)(?P<body>.*?)(<!-- /contract -->)", re.S)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from core.settings import private_dir
+
 
 @dataclass(frozen=True)
 class Received:
@@ -28,13 +30,6 @@ class Received:
     archived_path: str  # relative to the archive folder
     size_bytes: int
     received_at: dt.datetime
-
-
-def private_dir(path: Path) -> Path:
-    """A folder only the owner can read (the archive holds counts of persons)."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path.chmod(0o700)
-    return path
 
 
 def sha256_hex(data: bytes) -> str:

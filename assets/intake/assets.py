@@ -1,15 +1,19 @@
-"""One intake asset per department, partitioned by round: the department's files in
-raw/<round>/ validated against the pandera schemas and staged in the internal warehouse."""
+"""Intake's Dagster wiring: one asset per department, partitioned by round (its files in
+raw/<round>/ validated against the pandera schemas and staged in the internal warehouse), the
+housing-area files of TMF and SOF, and the submission tracker (which department delivered what).
+The work is done by the pure modules beside this one (dropfolder, staging, validation, ...)."""
 
 
 import dagster as dg
 
+from assets.catalog.assets import indicator_catalog
 from assets.intake.dropfolder import scan
 from assets.intake.neutral import terminal
 from assets.intake.staging import FileOutcome, ingest_department_round, rounds_to_rederive
-from pipelines.partitions import rounds
-from pipelines.resources import Warehouse
-from schemas.code_lists import load_code_list
+from core.contracts import asset_metadata
+from core.partitions import rounds
+from core.warehouse import Warehouse, sql
+from schemas.code_lists import department_codes, load_code_list
 
 
 def submission_asset_key(department: str) -> dg.AssetKey:
@@ -98,3 +102,72 @@ def build_submission_asset(department: str, name_en: str, owner: str) -> dg.Asse
 def build_submission_assets() -> list[dg.AssetsDefinition]:
     depts = load_code_list("departments")
     return [build_submission_asset(r.code, r.name_en, r.owner) for r in depts.itertuples()]
+
+
+submission_assets = build_submission_assets()
+
+
+
+# The housing-area and dwelling files (docs/housing.md): (department, kind of file)
+HOUSING_FEEDS = [("TMF", "areas"), ("SOF", "areas"), ("TMF", "dwellings")]
+
+
+@dg.asset(
+    group_name="intake", owners=["team:tmf", "team:sof"], kinds={"csv", "xlsx", "pandera", "duckdb"},
+    partitions_def=rounds, backfill_policy=dg.BackfillPolicy.single_run(),
+    check_specs=[dg.AssetCheckSpec("all_files_accepted", asset="housing_area_submissions",
+                                   description="Every housing-area and dwelling file passed validation (warns).")],
+    description="TMF's and SOF's housing-area files (<DEPT>_<round>_areas.csv|xlsx: one row per area or section x "
+                "month) and TMF's dwelling files (_dwellings), validated and staged in housing_area_rows and "
+                "dwelling_rows.",
+    metadata={"spec": "docs/housing.md"},
+)
+def housing_area_submissions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """One row per housing area (or section) x month, as delivered."""
+    catalog = warehouse.catalog()
+    outcomes: list[FileOutcome] = []
+    entries = scan(warehouse.raw)
+    with warehouse.connect() as con:
+        for department, kind in HOUSING_FEEDS:
+            todo = sorted(set(context.partition_keys) | set(rounds_to_rederive(con, department, kind)))
+            for round_key in todo:
+                outcomes += ingest_department_round(con, warehouse.raw, warehouse.reports_dir, catalog,
+                                                   department, round_key, context.run_id, kind=kind,
+                                                   archive_dir=warehouse.archive_dir, entries=entries)
+        rows = con.execute("SELECT (SELECT count(*) FROM housing_area_rows) + (SELECT count(*) FROM dwelling_rows)"
+                           ).fetchone()[0]
+    return intake_result(context, outcomes, int(rows))
+
+
+@dg.asset(
+    group_name="intake", owners=["team:bif"], kinds={"duckdb", "sql"},
+    deps=[indicator_catalog, "housing_area_submissions", *[submission_asset_key(d) for d in department_codes()]],
+    check_specs=[dg.AssetCheckSpec("all_due_deliveries_arrived", asset="submission_tracker",
+                                   description="Every department due in the latest round delivered an accepted "
+                                               "file (warns otherwise: its indicators are carried forward).")],
+    description="One row per round x department: whether a delivery was due, files and versions received, "
+                "the version in force and the status (accepted / rejected / missing / not due).",
+    metadata={"spec": "docs/warehouse.md#submission_tracker", **asset_metadata("submission_tracker")},
+)
+def submission_tracker(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        con.execute(sql("tracker.sql"))
+        latest = con.execute("SELECT max(round) FROM submission_tracker").fetchone()[0]
+        problems = con.execute(
+            "SELECT department, status FROM submission_tracker WHERE round = ? AND status IN ('missing', 'rejected') "
+            "ORDER BY department", [latest]).fetchall()
+        table = con.execute("SELECT round, department, status FROM submission_tracker WHERE due OR files_received > 0"
+                            ).fetchdf()
+        n = con.execute("SELECT count(*) FROM submission_tracker").fetchone()[0]
+    if problems:
+        context.log.warning(f"round {latest}: " + ", ".join(f"{d} {s}" for d, s in problems))
+    matrix = table.pivot(index="round", columns="department", values="status").fillna("-") if len(table) else None
+    return dg.MaterializeResult(
+        metadata={"rows": dg.MetadataValue.int(int(n)), "dagster/row_count": dg.MetadataValue.int(int(n)),
+                  "latest_round": latest or "none",
+                  "status": dg.MetadataValue.md(matrix.to_markdown() if matrix is not None else "none")},
+        check_results=[dg.AssetCheckResult(
+            check_name="all_due_deliveries_arrived", passed=not problems, severity=dg.AssetCheckSeverity.WARN,
+            metadata={"round": latest or "none",
+                      "not_arrived": dg.MetadataValue.json([f"{d}: {s}" for d, s in problems])})],
+    )

@@ -1,0 +1,1 @@
+"""The catalog domain: the indicator catalog and the code lists, validated and loaded into the warehouse."""

@@ -1,0 +1,1 @@
+"""The districts domain: every district-level indicator per district, after disclosure control."""

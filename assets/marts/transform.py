@@ -1,0 +1,46 @@
+"""The marts' work beside SQL: progress toward the target on barometer_latest's rows, and the back
+catalogue of editions for barometer_vintages. Pure functions (a DataFrame, or a DuckDB connection
+to the internal warehouse); the assets in assets.py call them."""
+
+import pandas as pd
+
+from assets.indicators.progress import assess
+from core.warehouse import sql
+
+
+def with_progress(latest: pd.DataFrame) -> pd.DataFrame:
+    """Add progress toward the target (assets/indicators/progress.py) to barometer_latest's rows."""
+    def day(x):
+        return None if pd.isna(x) else pd.Timestamp(x).date()
+
+    results = [
+        assess(r.direction, r.baseline_value, day(r.baseline_date), r.value, day(r.reference_date),
+               r.target_value, day(r.target_date))
+        for r in latest.itertuples()
+    ]
+    out = latest.copy()
+    for field in ("progress_share", "pace_observed", "pace_needed", "pace_ratio", "assessment", "reason"):
+        out["assessment_reason" if field == "reason" else field] = [getattr(p, field) for p in results]
+    for col in ("progress_share", "pace_observed", "pace_needed", "pace_ratio"):
+        out[col] = out[col].astype("float64")
+    return out
+
+
+def reconstruct_editions(con, edition: str | None) -> list[str]:
+    """The back catalogue: rounds before the current edition that no publication ever covered (the
+    history starts with rounds already in raw/) get their figures as they stood then, rebuilt once
+    from the rows in force as of each round (reconstructed = true in barometer_vintages)."""
+    rounds = [r[0] for r in con.execute(
+        "SELECT DISTINCT round FROM submission_winners WHERE kind = 'indicators' AND round < ? AND round NOT IN "
+        "(SELECT DISTINCT edition FROM history.publication_log) ORDER BY 1", [edition or ""]).fetchall()]
+    con.execute("CREATE OR REPLACE TEMP TABLE reconstructed_figures (edition VARCHAR, indicator VARCHAR, "
+                "reference_period VARCHAR, value DOUBLE)")
+    for rnd in rounds:
+        con.execute(
+            f"""INSERT INTO reconstructed_figures
+                SELECT CAST($round AS VARCHAR), o.indicator, o.reference_period, publish_round(o.value, c.decimals)
+                FROM ({sql("observations.sql")}) o JOIN indicator_catalog c ON c.code = o.indicator
+                WHERE o.district = 'KBH' AND o.value IS NOT NULL""",
+            {"round": rnd, "area": None, "as_of": rnd},
+        )
+    return rounds

@@ -1,0 +1,1 @@
+"""The publish domain: the published warehouse, swapped in atomically, and the durable publication log."""
