@@ -1,4 +1,5 @@
-"""A round is the spring (May) or the November update of the barometer: keys "2009-05", "2009-11"."""
+"""Rounds as Dagster partitions: the spring (May) and November updates, keys "2009-05", "2009-11"
+(the key rule itself: schemas/rounds.py)."""
 
 import dagster as dg
 
@@ -10,5 +11,3 @@ rounds = dg.TimeWindowPartitionsDefinition(
     fmt="%Y-%m",
     end_offset=1,
 )
-
-ROUND_KEY_RE = r"(?a)^\d{4}-(05|11)\Z"  # ASCII digits only, no trailing newline

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import sys
 import time
@@ -22,9 +21,9 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assets.intake.dropfolder import ROUND_KEY_RE  # the round rule, without importing Dagster
 from assets.intake.neutral import terminal
 from core import settings
+from schemas.rounds import is_round
 
 
 def ensure_dagster_home() -> Path:
@@ -193,7 +192,7 @@ def name_problem(name: str, department: str | None, round_key: str | None) -> tu
 
     def usable(hint: str | None) -> str | None:  # only a name the run reads is suggested
         n = parse_file_name(hint) if hint else None
-        return hint if n and n.department in department_codes() and re.match(ROUND_KEY_RE, n.round) else None
+        return hint if n and n.department in department_codes() and is_round(n.round) else None
 
     parsed = parse_file_name(name)
     if parsed is None:
@@ -205,7 +204,7 @@ def name_problem(name: str, department: str | None, round_key: str | None) -> tu
         return f"unknown department {parsed.department!r} (the departments: {', '.join(department_codes())})", hint
     if parsed.department != department:
         return f"the name says department {parsed.department}, not {department}", hint
-    if not re.match(ROUND_KEY_RE, parsed.round):
+    if not is_round(parsed.round):
         return f"round {parsed.round} is not a round (YYYY-05 or YYYY-11)", hint
     if parsed.round != round_key:
         return f"the name says round {parsed.round}, not {round_key}", hint
@@ -232,7 +231,7 @@ def cmd_check(args: argparse.Namespace) -> int:
               f"file in raw/; check (and send) the file itself.", file=sys.stderr)
         return 1
     department = args.department.upper() if args.department else None
-    if args.round is not None and not re.match(ROUND_KEY_RE, args.round):
+    if args.round is not None and not is_round(args.round):
         print(f"barometer check: round {terminal(repr(args.round))} must be YYYY-05 or YYYY-11", file=sys.stderr)
         return 2
     problem, hint = name_problem(path.name, department, args.round)

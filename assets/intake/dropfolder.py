@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.kinds import kind_of_suffix
+from schemas.rounds import ROUND_KEY
 
-# ASCII only, matched whole (fullmatch): no other digits or letters that case-fold to ASCII
-# (a long s, the Kelvin sign), no trailing newline.
-ROUND_KEY = re.compile(r"\d{4}-(05|11)", re.ASCII)  # a round folder's name
-ROUND_KEY_RE = r"(?a)^\d{4}-(05|11)\Z"  # ASCII digits only, no trailing newline
+# File names are ASCII only and matched whole (fullmatch), as round keys are (schemas/rounds.py).
 FILE_NAME_RE = re.compile(
     r"(?P<department>[A-Za-z]{3})_(?P<round>\d{4}-\d{2})(?:_(?P<suffix>[A-Za-z0-9._-]+))?\.(?P<ext>csv|xlsx)",
     re.IGNORECASE | re.ASCII,
