@@ -1,6 +1,9 @@
 """Disclosure control: property-based over random district tables, and on the sample marts."""
 
+import re
+
 import pandas as pd
+from conftest import PROJECT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -104,3 +107,36 @@ def test_housing_areas_publish_no_move_in_counts(sample_run):
     with sample_run.public() as con:
         cols = [r[0] for r in con.execute("DESCRIBE housing_areas").fetchall()]
     assert "movein_flexible" not in cols and "movein_combined" not in cols
+
+
+# ---------------------------------------------------------------- the docs show the rules, never copy them
+
+DOCS = PROJECT / "docs"
+BLOCK = re.compile(r"<!-- disclosure:thresholds -->\n(?P<body>.*?)<!-- /disclosure -->\n", re.S)
+# a threshold written out as a number where the prose should name the rule
+THRESHOLD_PROSE = re.compile(r"(fewer than|below|at least|less than|under|more than|between 1 and|from 1 to)"
+                             r"\s+\**\d|\b1-\d+\b|\*\*\d+\*\*")
+RULE_AND_NUMBER = re.compile(r"`?\bmin_(count|denominator)\b`?\s*(=|:|is)?\s*\**\d")
+
+
+def test_privacy_doc_shows_the_rules_in_force_once():
+    doc = (DOCS / "privacy.md").read_text(encoding="utf-8")
+    blocks = BLOCK.findall(doc)
+    assert len(blocks) == 1, "docs/privacy.md needs one <!-- disclosure:thresholds --> block"
+    rows = {m.group(1): m.group(2).strip() for m in re.finditer(r"^\| `(\w+)` \| ([^|]+) \|", blocks[0], re.M)}
+    expected = {k: str(v) for k, v in RULES.model_dump().items()}
+    assert rows == expected, f"docs/privacy.md's thresholds block differs from catalog/disclosure.yaml: {expected}"
+
+
+def test_privacy_doc_names_the_thresholds_instead_of_repeating_them():
+    prose = BLOCK.sub("", (DOCS / "privacy.md").read_text(encoding="utf-8"))
+    prose = re.sub(r'"[^"\n]*"', "", prose)  # quotations of sources keep their own numbers
+    found = [m.group(0) for m in THRESHOLD_PROSE.finditer(prose)]
+    assert not found, f"docs/privacy.md writes thresholds as numbers (name min_count / min_denominator): {found}"
+
+
+def test_no_doc_or_contract_writes_a_threshold_beside_its_rule_name():
+    texts = [*DOCS.glob("*.md"), *(PROJECT / "assets").glob("*/contracts/*.yml"), PROJECT / "README.md"]
+    found = [(p.name, m.group(0)) for p in texts for m in RULE_AND_NUMBER.finditer(
+        BLOCK.sub("", p.read_text(encoding="utf-8")))]
+    assert not found, f"thresholds copied beside their rule names (catalog/disclosure.yaml is the source): {found}"
