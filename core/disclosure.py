@@ -27,9 +27,7 @@ import numpy as np
 import pandas as pd
 
 from core import settings
-from schemas.catalog import DisclosureRules, load_disclosure_rules
-
-__all__ = ["DisclosureRules", "load_rules", "rules_path"]
+from schemas.catalog import DisclosureRules, load_disclosure_rules  # DisclosureRules: the rules object
 
 CITY = "KBH"  # the districts add up to the city, whose figure is always published
 RULES_FILE = "disclosure.yaml"
