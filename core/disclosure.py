@@ -1,61 +1,114 @@
-"""Disclosure control for published district figures (docs/privacy.md).
+"""Disclosure control: the one module that decides what a published figure may show (docs/privacy.md).
 
-Primary suppression: a cell counting persons whose count of persons with the trait, or without it,
-lies between 1 and min_count - 1, or whose rate or mean rests on fewer than min_denominator
-persons. Secondary suppression: within one indicator and period the districts add up to the city,
-so a single suppressed district could be recovered by subtracting the others from the city
-total. Whenever a group has suppressed cells, more are suppressed (smallest counts first) until
-at least two are suppressed and together they hold at least min_count persons: the attacker then
-learns only that sum, and each suppressed cell could be anything from 0 to it."""
+The rules are data, `catalog/disclosure.yaml` beside the catalog (loaded and validated by
+schemas/catalog.py, exposed here as `DisclosureRules` / `load_rules`): `min_count` and
+`min_denominator`. Every threshold test, every suppression reason and every decision of what is
+withheld lives here; the domains (assets/districts, assets/housing) hand in their cells, together
+with the margins they publish, and shape the published tables from the decisions they get back.
+
+- Primary suppression (rule 1): a cell counting persons whose count of persons with the trait, or
+  without it, lies between 1 and min_count - 1, or whose rate or mean rests on fewer than
+  min_denominator persons.
+- Secondary suppression (rule 2): within a group whose total is published (one indicator and
+  period: the districts add up to the city) a single suppressed cell could be recovered by
+  subtraction. Whenever a group has suppressed cells, more are suppressed (smallest counts first)
+  until at least two are suppressed and together they hold at least the group's threshold: the
+  attacker then learns only that sum, and each suppressed cell could be anything from 0 to it.
+- Derived figures follow their cell (rules 3-4), cumulative counts are judged on their increments
+  (rule 5), and the housing areas, their types' pooled shares and the decomposition's groups are
+  judged in the same way (rule 6).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
+from core import settings
+from schemas.catalog import DisclosureRules, load_disclosure_rules  # DisclosureRules: the rules object
+
+CITY = "KBH"  # the districts add up to the city, whose figure is always published
+RULES_FILE = "disclosure.yaml"
+
+# ---------------------------------------------------------------- every suppression reason (published text)
 PRIMARY_SMALL_DENOMINATOR = "primary: fewer than {n} persons in the denominator"
 PRIMARY_SMALL_COUNT = "primary: fewer than {n} persons with (or without) the trait"
 SECONDARY = "secondary: protects another suppressed district from subtraction from the city total"
+INCREMENT = "secondary: a district's count since the previous published period is below {n}"
+AREA_SECONDARY = "secondary: protects another suppressed area from subtraction from its type's pooled share"
+AREA_SMALL_TYPE = "area_type withheld: fewer than {n} persons aged 18-64"
+MAX_SECTION_WITHHELD = "max_section_share withheld: its section is too small"
+POOLED_WITHHELD = "pooled share withheld: too few areas of the type to protect a small one"
+GROUP_PRIMARY = "primary: fewer than {d} persons aged 18-64, or 1-{c} persons with (or without) transfer income"
+GROUP_SECONDARY = "secondary: protects another suppressed group from subtraction from 'all'"
+GROUP_ALL = "secondary: too few groups to protect a suppressed one"
 
 
-def primary_reason(r, min_count: int, min_denominator: int) -> str | None:
+# ---------------------------------------------------------------- the rules (catalog/disclosure.yaml)
+
+def rules_path(catalog_path: Path | None = None) -> Path:
+    """The rules file kept beside the catalog (BAROMETER_CATALOG's folder, else catalog/)."""
+    return Path(catalog_path or settings.catalog_path()).parent / RULES_FILE
+
+
+def load_rules(catalog_path: Path | None = None) -> DisclosureRules:
+    """The disclosure rules beside the catalog, validated (schemas/catalog.py)."""
+    return load_disclosure_rules(rules_path(catalog_path))
+
+
+def describe(rules: DisclosureRules) -> str:
+    """The rules as a run records them (asset metadata)."""
+    return f"version {rules.version}: min count {rules.min_count}, min denominator {rules.min_denominator}"
+
+
+def is_small(x, rules: DisclosureRules) -> bool:
+    """A count of persons between 1 and min_count - 1 (a missing count is not small)."""
+    return bool(pd.notna(x) and 1 <= x < rules.min_count)
+
+
+def small_counts(x: pd.Series, rules: DisclosureRules) -> pd.Series:
+    """is_small for a column (NaN: False)."""
+    return x.between(1, rules.min_count - 1)
+
+
+# ---------------------------------------------------------------- primary suppression (rule 1)
+
+def rate_reason(num, den, rules: DisclosureRules, is_share: bool = True, ref_den=None) -> str | None:
+    """Why a rate or mean over `den` persons (a share when is_share: `num` of them have the trait)
+    may not be published on its own, or None. Nobody in scope (den 0) discloses nothing."""
+    if pd.isna(den) or den == 0:
+        return None
+    if den < rules.min_denominator or (pd.notna(ref_den) and ref_den < rules.min_denominator):
+        return PRIMARY_SMALL_DENOMINATOR.format(n=rules.min_denominator)
+    if is_share and (is_small(num, rules) or is_small(den - num, rules)):
+        return PRIMARY_SMALL_COUNT.format(n=rules.min_count)
+    return None
+
+
+def primary_reason(r, rules: DisclosureRules) -> str | None:
     """Why one district cell is suppressed on its own, or None."""
     if not r.counts_persons:
         return None
-    num, den = r.numerator, r.denominator
-    small = lambda x: pd.notna(x) and 1 <= x < min_count
     if r.has_denominator:
-        if pd.isna(den) or den == 0:
-            return None  # nobody in scope: nothing to disclose (published as NULL with a note)
-        ref_den = getattr(r, "reference_denominator", None)
-        if den < min_denominator or (pd.notna(ref_den) and ref_den < min_denominator):
-            return PRIMARY_SMALL_DENOMINATOR.format(n=min_denominator)
-        if r.is_share and (small(num) or small(den - num)):
-            return PRIMARY_SMALL_COUNT.format(n=min_count)
-        return None
-    return PRIMARY_SMALL_COUNT.format(n=min_count) if small(num) else None
+        return rate_reason(r.numerator, r.denominator, rules, bool(r.is_share),
+                           getattr(r, "reference_denominator", None))
+    return PRIMARY_SMALL_COUNT.format(n=rules.min_count) if is_small(r.numerator, rules) else None
 
 
-def primary(cells: pd.DataFrame, min_count: int, min_denominator: int) -> list[str | None]:
+def primary(cells: pd.DataFrame, rules: DisclosureRules) -> list[str | None]:
     """The primary reason of every cell (None where it may be published on its own)."""
-    return [primary_reason(r, min_count, min_denominator) for r in cells.itertuples()]
+    return [primary_reason(r, rules) for r in cells.itertuples()]
 
 
-def suppress(cells: pd.DataFrame, min_count: int, min_denominator: int,
-             group: tuple[str, ...] = ("indicator", "reference_period")) -> pd.DataFrame:
-    """Add `suppressed` and `suppression_reason` to district cells (one row per district, the city
-    excluded), with columns numerator, denominator, counts_persons, has_denominator, is_share."""
-    out = cells.copy()
-    out["suppression_reason"] = primary(out, min_count, min_denominator)
-    secondary(out, group, min_count)
-    out["suppressed"] = out["suppression_reason"].notna()
-    return out
+# ---------------------------------------------------------------- secondary suppression (rule 2)
 
-
-def secondary(out: pd.DataFrame, group: tuple[str, ...], min_count: int, reason: str = SECONDARY) -> list:
+def secondary(out: pd.DataFrame, group: tuple[str, ...], threshold: int, reason: str = SECONDARY) -> list:
     """Secondary suppression in place: in each group (whose total is published), suppress more cells
-    until at least two are suppressed and together they hold at least min_count persons with the
-    trait and, for shares, at least min_count persons without it (else a reader who knows the
-    districts' populations learns that the hidden cells are, say, all 100 %). Returns the keys of
+    until at least two are suppressed and together they hold at least `threshold` persons with the
+    trait and, for shares, at least `threshold` persons without it (else a reader who knows the
+    cells' populations learns that the hidden cells are, say, all 100 %). Returns the keys of
     the groups where that is impossible (too few cells): their published total must then be
     suppressed too, or it would give the suppressed cells away."""
     unprotected = []
@@ -73,8 +126,8 @@ def secondary(out: pd.DataFrame, group: tuple[str, ...], min_count: int, reason:
 
         # protected() is called only within this iteration, so it sees this group's counts and others.
         def protected(chosen: list) -> bool:
-            return (len(chosen) >= 2 and counts[chosen].sum() >= min_count  # noqa: B023 - called at once
-                    and (others is None or others[chosen].sum() >= min_count))  # noqa: B023 - called at once
+            return (len(chosen) >= 2 and counts[chosen].sum() >= threshold  # noqa: B023 - called at once
+                    and (others is None or others[chosen].sum() >= threshold))  # noqa: B023 - called at once
 
         # candidates: published cells, the smallest positive count first (ties: row order);
         # empty cells last, as they add nothing to the sum that protects the suppressed ones
@@ -88,3 +141,128 @@ def secondary(out: pd.DataFrame, group: tuple[str, ...], min_count: int, reason:
         if not protected(chosen):
             unprotected.append(key)
     return unprotected
+
+
+def suppress(cells: pd.DataFrame, rules: DisclosureRules,
+             group: tuple[str, ...] = ("indicator", "reference_period")) -> pd.DataFrame:
+    """Add `suppressed` and `suppression_reason` to district cells (one row per district, the city
+    excluded), with columns numerator, denominator, counts_persons, has_denominator, is_share."""
+    out = cells.copy()
+    out["suppression_reason"] = primary(out, rules)
+    secondary(out, group, rules.min_count)
+    out["suppressed"] = out["suppression_reason"].notna()
+    return out
+
+
+# ---------------------------------------------------------------- districts (rules 1-5)
+
+def suppress_small_increments(cells: pd.DataFrame, rules: DisclosureRules) -> pd.DataFrame:
+    """Rule 5, cumulative counts: the difference of two published values is a period count of
+    persons. A period's district cells are published only if every district's increase since the
+    last published period is 0 or at least min_count (and no cell of the period is suppressed);
+    otherwise all of that period's districts are suppressed."""
+    out = cells.copy()
+    cumulative = out[(out["computation"] == "cumulative_count") & out["counts_persons"].astype(bool)]
+    for _, g in cumulative.groupby("indicator"):
+        last = None
+        for _, period in g.sort_values("reference_date").groupby("reference_date", sort=True):
+            nums = period.set_index("district")["numerator"].fillna(0)
+            before = last.reindex(nums.index).fillna(0) if last is not None else 0
+            increase = nums - before
+            small = ((increase >= 1) & (increase < rules.min_count)).any()
+            if small or period["suppression_reason"].notna().any():
+                hide = period.index[period["suppression_reason"].isna()]
+                out.loc[hide, "suppression_reason"] = INCREMENT.format(n=rules.min_count)
+            else:
+                last = nums
+    out["suppressed"] = out["suppression_reason"].notna()
+    return out
+
+
+def suppress_districts(cells: pd.DataFrame, rules: DisclosureRules,
+                       group: tuple[str, ...] = ("indicator", "reference_period"),
+                       cumulative: bool = True) -> pd.DataFrame:
+    """Every district cell judged (`suppressed`, `suppression_reason`), the city's rows after them,
+    never suppressed (the published margin). `cumulative`: judge cumulative counts' increments
+    (rule 5; needs columns computation and reference_date)."""
+    judged = suppress(cells[cells["district"] != CITY], rules, group=group)
+    if cumulative:
+        judged = suppress_small_increments(judged, rules)
+    city = cells[cells["district"] == CITY].assign(suppressed=False, suppression_reason=None)
+    return pd.concat([judged, city], ignore_index=True)
+
+
+def withheld(cells: pd.DataFrame, nobody_in_scope: pd.Series) -> pd.Series:
+    """Rules 3-4: the cells whose value and every figure derived from it (change, rank, share of
+    the city) stay NULL: the suppressed ones, and those with nobody in scope (nothing to show)."""
+    return cells["suppressed"] | nobody_in_scope
+
+
+# ---------------------------------------------------------------- housing areas (rule 6)
+
+def sections_small(sections, rules: DisclosureRules) -> bool:
+    """Whether every section reaching an area's highest share (a list of {numerator, denominator}:
+    persons outside the labour market of those aged 18-64) is too small to publish that share."""
+    if sections is None or (np.ndim(sections) == 0 and pd.isna(sections)) or len(sections) == 0:
+        return False
+    return all(rate_reason(s["numerator"], s["denominator"], rules) is not None for s in sections)
+
+
+def housing_area_decisions(classes: pd.DataFrame, rules: DisclosureRules,
+                           pooled_types) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What each housing area and month may publish. `classes`: one row per area and month with
+    area_id, reference_period, area_type (in force), numerator (persons outside the labour
+    market), denominator (persons aged 18-64) and max_section_cells (the sections reaching its
+    highest share); `pooled_types`: the area types whose pooled share is published.
+
+    The count (and its shares) is suppressed when it, or its complement, is small or the
+    denominator is below min_denominator (primary); within each month and pooled type, more areas
+    are suppressed until at least two are and together they hold at least min_count persons
+    (secondary); where that is impossible the type's pooled share is withheld. The highest
+    section's share is withheld when every section reaching it is small, the area's type (a band
+    that nearly gives the count away) when fewer than min_denominator are aged 18-64.
+
+    Returns the decisions (area_id, reference_period, suppressed, max_section_shown, type_shown,
+    suppression_reason) and the withheld pooled shares (reference_period, area_type)."""
+    cells = classes.assign(counts_persons=True, has_denominator=True, is_share=True)
+    cells["suppression_reason"] = primary(cells, rules)
+    margins = cells[cells["area_type"].isin(list(pooled_types))].copy()
+    unprotected = secondary(margins, ("reference_period", "area_type"), rules.min_count, reason=AREA_SECONDARY)
+    cells.loc[margins.index, "suppression_reason"] = margins["suppression_reason"]
+    suppressed = cells["suppression_reason"].notna()
+    section_small = cells["max_section_cells"].map(lambda s: sections_small(s, rules)).astype(bool)
+    small_type = cells["denominator"] < rules.min_denominator
+    reasons = [
+        "; ".join(p for p in parts if isinstance(p, str)) or None
+        for parts in zip(cells["suppression_reason"],
+                         np.where(section_small & ~suppressed, MAX_SECTION_WITHHELD, None),
+                         np.where(small_type, AREA_SMALL_TYPE.format(n=rules.min_denominator), None))]
+    decisions = cells[["area_id", "reference_period"]].astype("string").assign(
+        suppressed=suppressed, max_section_shown=~suppressed & ~section_small,
+        type_shown=cells["denominator"] >= rules.min_denominator)
+    decisions["suppression_reason"] = pd.Series(reasons, index=cells.index, dtype="string")
+    withheld_shares = pd.DataFrame(unprotected, columns=["reference_period", "area_type"]).astype("string")
+    return decisions, withheld_shares
+
+
+def decomposition_reasons(groups: pd.DataFrame, rules: DisclosureRules) -> pd.Series:
+    """Why each row of housing_decomposition_counts is withheld, or NA: a group with fewer than
+    min_denominator persons aged 18-64 at either date, or a small count of persons with (or
+    without) transfer income, is withheld; since the groups of a pair of dates add up to 'all',
+    more groups are withheld until the withheld ones hold at least min_denominator persons
+    together and are at least two, else 'all' is withheld too."""
+    df = groups.copy()
+    residents = df[["residents_from", "residents_to"]]
+    tiny = residents.isna().any(axis=1) | (residents < rules.min_denominator).any(axis=1)
+    few = (small_counts(df["transfer_from"], rules) | small_counts(df["residents_from"] - df["transfer_from"], rules)
+           | small_counts(df["transfer_to"], rules) | small_counts(df["residents_to"] - df["transfer_to"], rules))
+    text = GROUP_PRIMARY.format(d=rules.min_denominator, c=rules.min_count - 1)
+    df["suppression_reason"] = np.where(tiny | few, text, None)
+    parts = df[df["area_type"] != "all"].copy()
+    parts["numerator"] = parts[["residents_from", "residents_to"]].min(axis=1)
+    unprotected = secondary(parts, ("period_from", "period_to"), rules.min_denominator, reason=GROUP_SECONDARY)
+    df.loc[parts.index, "suppression_reason"] = parts["suppression_reason"]
+    for key in unprotected:
+        hit = (df["area_type"] == "all") & (df["period_from"] == key[0]) & (df["period_to"] == key[1])
+        df.loc[hit & df["suppression_reason"].isna(), "suppression_reason"] = GROUP_ALL
+    return df["suppression_reason"].astype("string")

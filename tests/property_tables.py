@@ -9,7 +9,7 @@ import random
 from fractions import Fraction
 
 import recompute as rc
-from property_spec import CATALOG, SERIES
+from property_spec import CATALOG, RULES, SERIES
 
 
 def _is_tie(x: Fraction, decimals: int) -> bool:
@@ -36,10 +36,10 @@ class Tables:
         if u < 0.06:
             return 0
         if u < 0.3:
-            return r.randint(1, 19)
+            return r.randint(1, RULES["min_denominator"] - 1)  # too few: suppressed
         if u < 0.6:
-            return r.choice([20, 40, 80, 120, 240, 400])
-        return r.randint(20, 260)
+            return r.choice([20, 40, 80, 120, 240, 400])  # rounding ties
+        return r.randint(RULES["min_denominator"], 260)
 
     def _num(self, d: int) -> int:
         r = self.rng
@@ -49,9 +49,9 @@ class Tables:
         if u < 0.15:
             return 0
         if u < 0.35:
-            return r.randint(1, min(4, d))
+            return r.randint(1, min(RULES["min_count"] - 1, d))  # a small count
         if u < 0.5:
-            return d - r.randint(0, min(4, d))
+            return d - r.randint(0, min(RULES["min_count"] - 1, d))  # a small complement
         return r.randint(0, d)
 
     def _tie_totals(self, cells: list[list[int]], value, decimals: int, mean: bool = False) -> None:
@@ -121,7 +121,8 @@ class Tables:
             for _ in units:
                 if spec.kind == "count":
                     u = r.random()
-                    cells.append([0 if u < 0.3 else r.randint(1, 4) if u < 0.55 else r.randint(5, 40), 0])
+                    mc = RULES["min_count"]
+                    cells.append([0 if u < 0.3 else r.randint(1, mc - 1) if u < 0.55 else r.randint(mc, 40), 0])
                 elif spec.kind == "rate":
                     d = self._den() if spec.districts else r.choice([80, 400, 800, 2000, r.randint(150, 2500)])
                     cells.append([self._num(d) if spec.districts else r.randint(d // 10, d - d // 10), d])
@@ -131,7 +132,9 @@ class Tables:
                         m = r.uniform(4.8, 6.6) if grp == "BIL" else r.uniform(6.2, 7.6)
                     else:
                         u = r.random()
-                        d = r.randint(2, 19) if u < 0.25 else r.choice([20, 40, 60]) if u < 0.55 else r.randint(20, 150)
+                        md = RULES["min_denominator"]
+                        d = (r.randint(2, md - 1) if u < 0.25 else r.choice([20, 40, 60]) if u < 0.55
+                             else r.randint(md, 150))
                         m = r.uniform(5, 45)
                     cells.append([round(m * d), d])
             c = CATALOG["indicators"][series]

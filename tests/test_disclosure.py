@@ -1,13 +1,19 @@
 """Disclosure control: property-based over random district tables, and on the sample marts."""
 
+import re
+
 import pandas as pd
+from conftest import PROJECT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.disclosure import SECONDARY, suppress
+from core.disclosure import SECONDARY, load_rules, suppress, suppress_small_increments
 
 DISTRICTS = ["IND", "OST", "NOR", "VES", "VAL", "VAN", "BRH", "BIS", "AMO", "AMV"]
-MIN_COUNT, MIN_DEN = 5, 20
+RULES = load_rules()  # catalog/disclosure.yaml: the tests follow the thresholds in force
+MIN_COUNT, MIN_DEN = RULES.min_count, RULES.min_denominator
+# raised thresholds too: a threshold written into the code instead of read from the rules fails
+RAISED = RULES.model_copy(update={"min_count": 2 * MIN_COUNT, "min_denominator": 2 * MIN_DEN})
 
 
 def table(nums, dens, share=True):
@@ -18,15 +24,17 @@ def table(nums, dens, share=True):
     })
 
 
-cells = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 80)), min_size=10, max_size=10)
+# counts up to a few times the thresholds: small cells (primary and secondary) are frequent
+cells = st.lists(st.tuples(st.integers(0, 12 * MIN_COUNT), st.integers(0, 4 * MIN_DEN)), min_size=10, max_size=10)
 
 
 @settings(max_examples=400, deadline=None)
-@given(cells, st.booleans())
-def test_no_suppressed_cell_can_be_recovered_from_the_published_ones_and_the_city_total(pairs, share):
+@given(cells, st.booleans(), st.sampled_from([RULES, RAISED]))
+def test_no_suppressed_cell_can_be_recovered_from_the_published_ones_and_the_city_total(pairs, share, rules):
+    min_count, min_den = rules.min_count, rules.min_denominator
     nums = [n for n, _ in pairs]
     dens = [max(n, d) for n, d in pairs] if share else [None] * 10
-    out = suppress(table(nums, dens, share), MIN_COUNT, MIN_DEN)
+    out = suppress(table(nums, dens, share), rules)
     hidden = out[out.suppressed]
     published = out[~out.suppressed]
     city = sum(nums)
@@ -40,27 +48,28 @@ def test_no_suppressed_cell_can_be_recovered_from_the_published_ones_and_the_cit
         # least min_count persons, so each could be anything from 0 to that sum; unless every cell
         # of the table is already suppressed (then only the city total is known)
         everything_hidden = out.suppressed.all()
-        assert everything_hidden or (len(hidden) >= 2 and learned >= MIN_COUNT) or (
+        assert everything_hidden or (len(hidden) >= 2 and learned >= min_count) or (
             (out.suppressed | (out.numerator == 0)).all())
     # every primary-sensitive cell is suppressed
     for r in out.itertuples():
-        small = 1 <= r.numerator < MIN_COUNT
+        small = 1 <= r.numerator < min_count
         if share:
-            small |= (r.denominator > 0 and (r.denominator < MIN_DEN or 1 <= r.denominator - r.numerator < MIN_COUNT))
+            small |= (r.denominator > 0 and (r.denominator < min_den or 1 <= r.denominator - r.numerator < min_count))
         if small:
             assert r.suppressed
 
 
 def test_secondary_suppression_picks_the_smallest_other_cell():
-    nums = [3, 100, 90, 80, 70, 60, 50, 40, 30, 20]
-    out = suppress(table(nums, [400] * 10), MIN_COUNT, MIN_DEN)
+    big = MIN_COUNT + MIN_DEN  # every other cell, and its complement, is far from small
+    nums = [MIN_COUNT - 1] + [k * big for k in range(10, 1, -1)]
+    out = suppress(table(nums, [12 * big] * 10), RULES)
     assert out.set_index("district").suppressed.to_dict() == {d: d in ("IND", "AMV") for d in DISTRICTS}
     assert out.set_index("district").loc["AMV", "suppression_reason"] == SECONDARY
 
 
 def test_cells_not_about_persons_are_never_suppressed():
     t = table([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [10] * 10).assign(counts_persons=False)
-    assert not suppress(t, MIN_COUNT, MIN_DEN).suppressed.any()
+    assert not suppress(t, RULES).suppressed.any()
 
 
 def test_published_district_values_hide_every_figure_of_a_suppressed_cell(sample_run):
@@ -79,17 +88,17 @@ def test_published_district_values_hide_every_figure_of_a_suppressed_cell(sample
 
 
 def test_a_small_period_increment_of_a_cumulative_count_hides_the_period():
-    from assets.districts.values import suppress_small_increments
-
     def period(date, nums):
         t = table(nums, [None] * 10, share=False).assign(
             reference_period=date, reference_date=pd.Timestamp(date + "-01"), computation="cumulative_count")
-        return suppress(t, MIN_COUNT, MIN_DEN)
+        return suppress(t, RULES)
 
-    first = period("2008-01", [50, 60, 70, 80, 90, 100, 110, 120, 130, 140])
-    second = period("2008-06", [52, 70, 80, 90, 100, 110, 120, 130, 140, 150])  # IND rose by 2
-    third = period("2009-01", [60, 80, 90, 100, 110, 120, 130, 140, 150, 160])  # +10 on the last published
-    out = suppress_small_increments(pd.concat([first, second, third], ignore_index=True), MIN_COUNT)
+    base = [10 * MIN_COUNT * k for k in range(1, 11)]
+    first = period("2008-01", base)
+    # IND rose by min_count - 1, the others by min_count
+    second = period("2008-06", [base[0] + MIN_COUNT - 1] + [n + MIN_COUNT for n in base[1:]])
+    third = period("2009-01", [n + 2 * MIN_COUNT for n in base])  # 2 x min_count on the last published
+    out = suppress_small_increments(pd.concat([first, second, third], ignore_index=True), RULES)
     by = out.groupby("reference_period").suppressed
     assert not by.any()["2008-01"] and by.all()["2008-06"] and not by.any()["2009-01"]
 
@@ -98,3 +107,36 @@ def test_housing_areas_publish_no_move_in_counts(sample_run):
     with sample_run.public() as con:
         cols = [r[0] for r in con.execute("DESCRIBE housing_areas").fetchall()]
     assert "movein_flexible" not in cols and "movein_combined" not in cols
+
+
+# ---------------------------------------------------------------- the docs show the rules, never copy them
+
+DOCS = PROJECT / "docs"
+BLOCK = re.compile(r"<!-- disclosure:thresholds -->\n(?P<body>.*?)<!-- /disclosure -->\n", re.S)
+# a threshold written out as a number where the prose should name the rule
+THRESHOLD_PROSE = re.compile(r"(fewer than|below|at least|less than|under|more than|between 1 and|from 1 to)"
+                             r"\s+\**\d|\b1-\d+\b|\*\*\d+\*\*")
+RULE_AND_NUMBER = re.compile(r"`?\bmin_(count|denominator)\b`?\s*(=|:|is)?\s*\**\d")
+
+
+def test_privacy_doc_shows_the_rules_in_force_once():
+    doc = (DOCS / "privacy.md").read_text(encoding="utf-8")
+    blocks = BLOCK.findall(doc)
+    assert len(blocks) == 1, "docs/privacy.md needs one <!-- disclosure:thresholds --> block"
+    rows = {m.group(1): m.group(2).strip() for m in re.finditer(r"^\| `(\w+)` \| ([^|]+) \|", blocks[0], re.M)}
+    expected = {k: str(v) for k, v in RULES.model_dump().items()}
+    assert rows == expected, f"docs/privacy.md's thresholds block differs from catalog/disclosure.yaml: {expected}"
+
+
+def test_privacy_doc_names_the_thresholds_instead_of_repeating_them():
+    prose = BLOCK.sub("", (DOCS / "privacy.md").read_text(encoding="utf-8"))
+    prose = re.sub(r'"[^"\n]*"', "", prose)  # quotations of sources keep their own numbers
+    found = [m.group(0) for m in THRESHOLD_PROSE.finditer(prose)]
+    assert not found, f"docs/privacy.md writes thresholds as numbers (name min_count / min_denominator): {found}"
+
+
+def test_no_doc_or_contract_writes_a_threshold_beside_its_rule_name():
+    texts = [*DOCS.glob("*.md"), *(PROJECT / "assets").glob("*/contracts/*.yml"), PROJECT / "README.md"]
+    found = [(p.name, m.group(0)) for p in texts for m in RULE_AND_NUMBER.finditer(
+        BLOCK.sub("", p.read_text(encoding="utf-8")))]
+    assert not found, f"thresholds copied beside their rule names (catalog/disclosure.yaml is the source): {found}"

@@ -5,6 +5,10 @@ import pandas as pd
 import pytest
 from conftest import copy_raw, run_barometer
 
+from core.disclosure import load_rules
+
+RULES = load_rules()  # catalog/disclosure.yaml: the small areas below are small under these rules
+
 BRIEF_CONCENTRATION = {"AMV": 12.9, "AMO": 4.7, "BIS": 10.3, "BRH": 19.0, "VAN": 0.5, "VAL": 9.1, "VES": 7.1,
                        "NOR": 34.8, "OST": 1.6}
 BRIEF_DECLINE = {"AMV": 6.4, "AMO": 6.1, "BIS": 8.1, "BRH": 7.1, "VAN": 9.3, "VAL": 8.2, "VES": 8.2, "NOR": 7.2,
@@ -107,6 +111,12 @@ def small_areas_run(tmp_path_factory):
     return run_barometer(raw, tmp / "wh")
 
 
+def _assert_small(persons_18_64: int) -> None:
+    """The test's small areas and groups must be small under the rules in force: otherwise (were
+    the thresholds lowered) the test would pass without testing anything."""
+    assert persons_18_64 < RULES.min_denominator, "the fixture is no longer small under catalog/disclosure.yaml"
+
+
 def test_small_areas_and_sections_expose_no_share(small_areas_run):
     with small_areas_run.public() as con:
         rows = {r[0]: r[1:] for r in con.execute(
@@ -115,9 +125,11 @@ def test_small_areas_and_sections_expose_no_share(small_areas_run):
                FROM housing_areas WHERE reference_period = '2010-01' AND rule_in_force
                  AND area_id IN ('XTINY', 'XSEC')""").fetchall()}
     # 15 aged 18-64: no count, no share (not even as the highest section's), not even the type's band
+    _assert_small(15)
     assert rows["XTINY"][:5] == (None, None, None, None, True)
-    assert "fewer than 20" in rows["XTINY"][5]
+    assert f"fewer than {RULES.min_denominator}" in rows["XTINY"][5]
     # a 10-person section: the area's pooled share (108 of 510) is published, its section's 80 % is not
+    _assert_small(10)
     assert rows["XSEC"][1] == round(100 * 108 / 510, 1) and rows["XSEC"][2] is None
     assert "section is too small" in rows["XSEC"][5]
 
@@ -139,8 +151,9 @@ def test_a_pooled_share_never_gives_a_suppressed_area_away(small_areas_run):
         hidden = g[g.suppressed]
         pooled = summary.loc[period, f"share_outside_{area_type}"]
         if len(hidden) and pd.notna(pooled):
-            assert len(hidden) >= 2 and hidden.outside_labour_market.sum() >= 5, (period, area_type)
+            assert len(hidden) >= 2 and hidden.outside_labour_market.sum() >= RULES.min_count, (period, area_type)
     # the lone high-risk area of 2009-09 (7 of 15) is protected by withholding its type's pooled share
+    _assert_small(15)
     # its type is withheld (15 aged 18-64) and counted apart, so the type counts do not give it back
     assert (summary.loc["2009-09", "high_risk_areas"], summary.loc["2009-09", "type_withheld_areas"]) == (0, 1)
     assert pd.isna(summary.loc["2009-09", "share_outside_high_risk"])
@@ -188,6 +201,7 @@ def test_decomposition_withholds_a_small_group_and_its_partner(tmp_path):
     with open(raw / "2009-05" / "TMF_2009-05_dwellings.csv", "a", encoding="utf-8") as f:
         f.write("TMF,2009-05,TINGBJERG,2008-12,2009-03,kept,100,90,80,300,290\n")
         f.write("TMF,2009-05,XGHOST,2008-12,2009-03,kept,6,3,4,12,12\n")
+    _assert_small(12)
     run = run_barometer(raw, tmp_path / "wh")
     with run.public() as con:
         d = con.execute("SELECT * FROM housing_decomposition WHERE period_from = '2008-12' AND period_to = '2009-03'"
@@ -212,6 +226,7 @@ def test_decomposition_two_small_groups_are_not_enough_to_protect_each_other(tmp
         f.write("TMF,2009-05,TINGBJERG,2008-12,2009-03,kept,5,4,5,9,9\n")
         f.write("TMF,2009-05,XGHOST,2008-12,2009-03,kept,5,3,4,8,8\n")
         f.write("TMF,2009-05,MJOLNERPARKEN,2008-12,2009-03,kept,200,150,140,400,400\n")
+    _assert_small(9 + 8)
     run = run_barometer(raw, tmp_path / "wh")
     with run.public() as con:
         d = con.execute("SELECT area_type, suppressed, suppression_reason, total_change FROM housing_decomposition "
@@ -230,6 +245,7 @@ def test_a_withheld_type_stays_withheld_in_the_decomposition(tmp_path):
         f.write("TMF,2009-05,XSMALL,X small,,VAL,,2006-12,30,15,8,10,,\n")
     with open(raw / "2009-05" / "TMF_2009-05_dwellings.csv", "a", encoding="utf-8") as f:
         f.write("TMF,2009-05,XSMALL,2006-12,2008-12,kept,10,8,7,15,15\n")
+    _assert_small(15)
     run = run_barometer(raw, tmp_path / "wh")
     with run.internal() as con:
         internal_type = con.execute("SELECT area_type FROM housing_area_classes WHERE area_id = 'XSMALL' "

@@ -6,6 +6,7 @@ import dagster as dg
 from assets.districts.values import build_district_values
 from assets.indicators.assets import AREA_KEYS
 from core.contracts import asset_metadata
+from core.disclosure import describe
 from core.warehouse import Warehouse, row_count, sql, table_rows
 
 
@@ -23,8 +24,7 @@ def district_values(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
         con.execute("CREATE OR REPLACE TABLE district_breakdown AS " + sql("district_breakdown.sql"))
         breakdown = con.execute("SELECT * FROM district_breakdown").fetchdf()
         districts = con.execute("SELECT code, name FROM code_districts").fetchdf()
-        values = build_district_values(  # noqa: F841 - read by DuckDB below
-            breakdown, districts, rules.min_count, rules.min_denominator)
+        values = build_district_values(breakdown, districts, rules)  # noqa: F841 - read by DuckDB below
         con.execute("CREATE OR REPLACE TABLE district_values AS SELECT * REPLACE (CAST(rank AS INTEGER) AS rank, "
                     "CAST(ranked_districts AS INTEGER) AS ranked_districts, "
                     "CAST(suppression_reason AS VARCHAR) AS suppression_reason, CAST(note AS VARCHAR) AS note) "
@@ -36,7 +36,6 @@ def district_values(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     return dg.MaterializeResult(metadata={
         **row_count(n),
         "cells": suppressed,
-        "disclosure_rules": f"version {rules.version}: min count {rules.min_count}, "
-                            f"min denominator {rules.min_denominator}",
+        "disclosure_rules": describe(rules),
     })
 

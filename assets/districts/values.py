@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.disclosure import suppress
+from core import disclosure
+from core.disclosure import DisclosureRules
 from core.rounding import half_away
 
 SHARE_COMPUTATIONS = {"rate", "count", "cumulative_count"}  # a count of persons/units to divide up
@@ -32,44 +33,14 @@ def _rank(g: pd.DataFrame) -> pd.Series:
     return pd.Series(np.nan, index=g.index)
 
 
-INCREMENT = "secondary: a district's count since the previous published period is below {n}"
-
-
-def suppress_small_increments(cells: pd.DataFrame, min_count: int) -> pd.DataFrame:
-    """Cumulative counts: the difference of two published values is a period count of persons. A
-    period's district cells are published only if every district's increase since the last
-    published period is 0 or at least min_count (and no cell of the period is suppressed);
-    otherwise all of that period's districts are suppressed."""
-    out = cells.copy()
-    cumulative = out[(out["computation"] == "cumulative_count") & out["counts_persons"].astype(bool)]
-    for _, g in cumulative.groupby("indicator"):
-        last = None
-        for _, period in g.sort_values("reference_date").groupby("reference_date", sort=True):
-            nums = period.set_index("district")["numerator"].fillna(0)
-            before = last.reindex(nums.index).fillna(0) if last is not None else 0
-            increase = nums - before
-            small = ((increase >= 1) & (increase < min_count)).any()
-            if small or period["suppression_reason"].notna().any():
-                hide = period.index[period["suppression_reason"].isna()]
-                out.loc[hide, "suppression_reason"] = INCREMENT.format(n=min_count)
-            else:
-                last = nums
-    out["suppressed"] = out["suppression_reason"].notna()
-    return out
-
-
-def build_district_values(breakdown: pd.DataFrame, districts: pd.DataFrame, min_count: int,
-                          min_denominator: int) -> pd.DataFrame:
+def build_district_values(breakdown: pd.DataFrame, districts: pd.DataFrame, rules: DisclosureRules) -> pd.DataFrame:
     """`breakdown`: sql/district_breakdown.sql; `districts`: the districts code list."""
-    cells = suppress(breakdown[breakdown["district"] != "KBH"], min_count, min_denominator)
-    cells = suppress_small_increments(cells, min_count)
-    city = breakdown[breakdown["district"] == "KBH"].assign(suppressed=False, suppression_reason=None)
-    df = pd.concat([cells, city], ignore_index=True)
-    df["is_city"] = df["district"] == "KBH"
+    df = disclosure.suppress_districts(breakdown, rules)
+    df["is_city"] = df["district"] == disclosure.CITY
     no_one = df["has_denominator"] & df["denominator"].fillna(0).eq(0)
     df["note"] = np.where(no_one, "no population in scope", None)
 
-    hidden = df["suppressed"] | no_one
+    hidden = disclosure.withheld(df, no_one)
     dec = df["decimals"].astype(int)
     # one rounding rule (core/rounding.py): the KBH row equals barometer_history by construction
     df["value"] = np.where(hidden, np.nan, half_away(df["value"].astype("float64"), dec))

@@ -26,9 +26,8 @@ def housing_areas(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
     with warehouse.connect() as con:
         con.execute("CREATE OR REPLACE TABLE housing_rule_sets AS SELECT * FROM rule_sets")
         con.execute("CREATE OR REPLACE TABLE housing_city_types AS SELECT * FROM city_types")
-        execute_script(con, sql("housing_areas.sql"), {"min_count": disclosure.min_count,
-                                                       "min_denominator": disclosure.min_denominator})
-        publish_housing_areas(con, disclosure.min_count, disclosure.min_denominator)
+        execute_script(con, sql("housing_areas.sql"))
+        publish_housing_areas(con, disclosure)
         summary = con.execute("SELECT reference_period, rule_set, vulnerable_areas, moved_by_rule_change, "
                               "new_vulnerable_areas FROM housing_summary").fetchdf()
         n = con.execute("SELECT count(*) FROM housing_area_classes").fetchone()[0]
@@ -50,7 +49,7 @@ def housing_decomposition(context: dg.AssetExecutionContext, warehouse: Warehous
     disclosure = warehouse.disclosure_rules()
     with warehouse.connect() as con:
         execute_script(con, sql("housing_decomposition.sql"))
-        publish_decomposition(con, disclosure.min_count, disclosure.min_denominator)
+        publish_decomposition(con, disclosure)
         table = con.execute("SELECT * FROM housing_decomposition").fetchdf()
     return dg.MaterializeResult(metadata={
         "rows": dg.MetadataValue.int(len(table)), "dagster/row_count": dg.MetadataValue.int(len(table)),
@@ -70,7 +69,7 @@ def housing_district_shares(context: dg.AssetExecutionContext, warehouse: Wareho
     with warehouse.connect() as con:
         cells = con.execute(sql("housing_district_shares.sql")).fetchdf()
         names = dict(con.execute("SELECT code, name FROM code_districts").fetchall())
-        shares = build_district_shares(cells, names, rules.min_count, rules.min_denominator)  # noqa: F841 - read by DuckDB
+        shares = build_district_shares(cells, names, rules)  # noqa: F841 - read by DuckDB
         con.execute("CREATE OR REPLACE TABLE housing_district_shares AS SELECT * REPLACE ("
                     "CAST(suppression_reason AS VARCHAR) AS suppression_reason, CAST(note AS VARCHAR) AS note) "
                     "FROM shares")

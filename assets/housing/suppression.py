@@ -1,43 +1,21 @@
-"""Housing areas' disclosure control and published shapes (docs/housing.md, docs/privacy.md rule 6):
-the published housing_areas, housing_summary and housing_decomposition from their internal counts,
-and the district shares. Pure functions on a DuckDB connection or DataFrames; the assets beside
-(assets.py) call them."""
+"""Housing areas' published shapes (docs/housing.md): the published housing_areas, housing_summary
+and housing_decomposition from their internal counts, and the district shares, after disclosure
+control (core/disclosure.py decides what is withheld, docs/privacy.md rule 6). Pure functions on a
+DuckDB connection or DataFrames; the assets beside (assets.py) call them."""
 
 import numpy as np
 import pandas as pd
 
-from core.disclosure import primary, secondary, suppress
+from core import disclosure
+from core.disclosure import DisclosureRules
 from core.rounding import half_away
 
-GROUP_PRIMARY = "primary: fewer than {d} persons aged 18-64, or 1-{c} persons with (or without) transfer income"
-GROUP_SECONDARY = "secondary: protects another suppressed group from subtraction from 'all'"
-GROUP_ALL = "secondary: too few groups to protect a suppressed one"
 
-
-def publish_decomposition(con, min_count: int, min_denominator: int) -> None:
-    """The published housing_decomposition from housing_decomposition_counts (docs/privacy.md,
-    rule 6): a group with fewer than min_denominator persons aged 18-64 at either date, or 1 to
-    min_count - 1 persons with (or without) transfer income, is withheld; since the groups of a
-    pair of dates add up to 'all', more groups are withheld until the withheld ones hold at least
-    min_denominator persons together and are at least two, else 'all' is withheld too."""
+def publish_decomposition(con, rules: DisclosureRules) -> None:
+    """The published housing_decomposition from housing_decomposition_counts: every figure of a
+    withheld group NULL (core/disclosure.py: decomposition_reasons)."""
     df = con.execute("SELECT * FROM housing_decomposition_counts").fetchdf()
-
-    def small(x: pd.Series) -> pd.Series:
-        return x.between(1, min_count - 1)  # NaN: False
-
-    tiny = (df[["residents_from", "residents_to"]].isna().any(axis=1)
-            | (df[["residents_from", "residents_to"]] < min_denominator).any(axis=1))
-    few = (small(df["transfer_from"]) | small(df["residents_from"] - df["transfer_from"])
-           | small(df["transfer_to"]) | small(df["residents_to"] - df["transfer_to"]))
-    df["suppression_reason"] = np.where(tiny | few, GROUP_PRIMARY.format(d=min_denominator, c=min_count - 1), None)
-    groups = df[df["area_type"] != "all"].copy()
-    groups["numerator"] = groups[["residents_from", "residents_to"]].min(axis=1)
-    unprotected = secondary(groups, ("period_from", "period_to"), min_denominator, reason=GROUP_SECONDARY)
-    df.loc[groups.index, "suppression_reason"] = groups["suppression_reason"]
-    for key in unprotected:
-        hit = (df["area_type"] == "all") & (df["period_from"] == key[0]) & (df["period_to"] == key[1])
-        df.loc[hit & df["suppression_reason"].isna(), "suppression_reason"] = GROUP_ALL
-    df["suppression_reason"] = df["suppression_reason"].astype("string")
+    df["suppression_reason"] = disclosure.decomposition_reasons(df, rules)
     published = df  # noqa: F841 - read by DuckDB
     con.execute("""
         CREATE OR REPLACE TABLE housing_decomposition AS
@@ -57,53 +35,35 @@ def publish_decomposition(con, min_count: int, min_denominator: int) -> None:
 
 # Copenhagen types whose pooled share housing_summary publishes (the margins that need protecting)
 POOLED_TYPES = {"vulnerable": "share_outside_vulnerable", "high_risk": "share_outside_high_risk"}
-AREA_SECONDARY = "secondary: protects another suppressed area from subtraction from its type's pooled share"
-AREA_SMALL_TYPE = "area_type withheld: fewer than {n} persons aged 18-64"
 
 
-def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
+def publish_housing_areas(con, rules: DisclosureRules) -> None:
     """Make the published housing_areas and housing_summary from the internal housing_area_classes
-    and housing_summary_counts (docs/privacy.md, rule 6).
-
-    An area's count outside the labour market (and its shares) is suppressed when it, or its
-    complement, is 1 to min_count - 1 or fewer than min_denominator are aged 18-64 (primary).
-    housing_summary publishes the pooled share of the vulnerable and of the high-risk areas, and
-    housing_areas every area's residents aged 18-64, so a lone suppressed area of a type could be
-    recovered from the pooled share: within each month and type, more areas are suppressed until
-    at least two are and together they hold at least min_count persons (secondary); where that is
-    impossible the pooled share itself is withheld. The decision is the same under every rule
+    and housing_summary_counts (docs/privacy.md, rule 6). housing_summary publishes the pooled
+    share of the vulnerable and of the high-risk areas, and housing_areas every area's residents
+    aged 18-64: what each area and month may show, and which pooled shares are withheld, is decided
+    by core/disclosure.py (housing_area_decisions). The decision is the same under every rule
     set's row of an area and month, since the counts are."""
     # one cell per area and month (the counts are the same under every rule set), typed by the rule
     # in force; a month no rule set covers is still protected, it only has no pooled share
     classes = con.execute(
         "SELECT area_id, reference_period, any_value(area_type) FILTER (WHERE rule_in_force) AS area_type, "
-        "any_value(outside_labour_market) AS numerator, any_value(residents_18_64) AS denominator "
+        "any_value(outside_labour_market) AS numerator, any_value(residents_18_64) AS denominator, "
+        "any_value(max_section_cells) AS max_section_cells "
         "FROM housing_area_classes GROUP BY area_id, reference_period").fetchdf()
-    classes = classes.assign(counts_persons=True, has_denominator=True, is_share=True)
-    classes["suppression_reason"] = primary(classes, min_count, min_denominator)
-    pooled = classes["area_type"].isin(list(POOLED_TYPES))
-    margins = classes[pooled].copy()
-    unprotected = secondary(margins, ("reference_period", "area_type"), min_count, reason=AREA_SECONDARY)
-    classes.loc[margins.index, "suppression_reason"] = margins["suppression_reason"]
-    decisions = classes[["area_id", "reference_period", "suppression_reason"]].astype("string")  # noqa: F841 - read by DuckDB
-    withheld = pd.DataFrame(unprotected, columns=["reference_period", "area_type"]).astype("string")  # noqa: F841 - read by DuckDB
+    decisions, withheld = disclosure.housing_area_decisions(  # noqa: F841 - read by DuckDB
+        classes, rules, pooled_types=POOLED_TYPES)
     con.execute("""
         CREATE OR REPLACE TABLE housing_areas AS
-        SELECT c.* EXCLUDE (movein_flexible, movein_combined, max_section_small) REPLACE (
-                   CASE WHEN d.suppression_reason IS NULL THEN c.outside_labour_market END AS outside_labour_market,
-                   CASE WHEN d.suppression_reason IS NULL THEN c.share_outside END AS share_outside,
-                   CASE WHEN d.suppression_reason IS NULL AND NOT c.max_section_small
-                        THEN c.max_section_share END AS max_section_share,
-                   CASE WHEN c.residents_18_64 >= $min_denominator THEN c.area_type END AS area_type),
-               d.suppression_reason IS NOT NULL AS suppressed,
-               nullif(concat_ws('; ', d.suppression_reason,
-                         CASE WHEN c.max_section_small AND d.suppression_reason IS NULL
-                              THEN 'max_section_share withheld: its section is too small' END,
-                         CASE WHEN c.residents_18_64 < $min_denominator THEN $small_type END), '') AS suppression_reason
+        SELECT c.* EXCLUDE (movein_flexible, movein_combined, max_section_cells) REPLACE (
+                   CASE WHEN NOT d.suppressed THEN c.outside_labour_market END AS outside_labour_market,
+                   CASE WHEN NOT d.suppressed THEN c.share_outside END AS share_outside,
+                   CASE WHEN d.max_section_shown THEN c.max_section_share END AS max_section_share,
+                   CASE WHEN d.type_shown THEN c.area_type END AS area_type),
+               d.suppressed, d.suppression_reason
         FROM housing_area_classes c
         LEFT JOIN decisions d USING (area_id, reference_period)
-        ORDER BY c.reference_date, c.area_id, c.rule_set""",
-                {"min_denominator": min_denominator, "small_type": AREA_SMALL_TYPE.format(n=min_denominator)})
+        ORDER BY c.reference_date, c.area_id, c.rule_set""")
     con.execute("""
         CREATE OR REPLACE TABLE housing_summary AS
         SELECT s.* REPLACE (
@@ -113,8 +73,7 @@ def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
                    coalesce(t.high_risk, 0) AS high_risk_areas, coalesce(t.risk, 0) AS risk_areas,
                    coalesce(t.neutral, 0) AS neutral_areas),
                coalesce(t.withheld, 0) AS type_withheld_areas,
-               CASE WHEN wv.area_type IS NOT NULL OR wh.area_type IS NOT NULL
-                    THEN 'pooled share withheld: too few areas of the type to protect a small one' END
+               CASE WHEN wv.area_type IS NOT NULL OR wh.area_type IS NOT NULL THEN $pooled_withheld END
                    AS suppression_reason
         FROM housing_summary_counts s
         LEFT JOIN (SELECT reference_period,
@@ -126,19 +85,16 @@ def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
           ON t.reference_period = s.reference_period
         LEFT JOIN withheld wv ON wv.reference_period = s.reference_period AND wv.area_type = 'vulnerable'
         LEFT JOIN withheld wh ON wh.reference_period = s.reference_period AND wh.area_type = 'high_risk'
-        ORDER BY s.reference_period""")
+        ORDER BY s.reference_period""", {"pooled_withheld": disclosure.POOLED_WITHHELD})
 
 
-def build_district_shares(cells: pd.DataFrame, names: dict, min_count: int, min_denominator: int) -> pd.DataFrame:
-    districts = cells[cells["district"] != "KBH"].assign(
-        indicator="HOU-M2+HOU-1", counts_persons=True, has_denominator=True, is_share=True)
-    judged = suppress(districts, min_count, min_denominator, group=("reference_period",))
-    city = cells[cells["district"] == "KBH"].assign(suppressed=False, suppression_reason=None)
-    df = pd.concat([judged, city], ignore_index=True)
-    city_num = df[df["district"] == "KBH"].set_index("reference_period")["numerator"]
+def build_district_shares(cells: pd.DataFrame, names: dict, rules: DisclosureRules) -> pd.DataFrame:
+    cells = cells.assign(indicator="HOU-M2+HOU-1", counts_persons=True, has_denominator=True, is_share=True)
+    df = disclosure.suppress_districts(cells, rules, group=("reference_period",), cumulative=False)
+    city_num = df[df["district"] == disclosure.CITY].set_index("reference_period")["numerator"]
     no_one = df["denominator"].fillna(0).eq(0)
     df["note"] = np.where(no_one, "no vulnerable or high-risk area in the district", None)
-    hidden = df["suppressed"] | no_one
+    hidden = disclosure.withheld(df, no_one)
     df["share_of_city"] = np.where(hidden, np.nan, (100 * df["numerator"] / df["reference_period"].map(city_num)))
     df["share_outside"] = np.where(hidden, np.nan, 100 * df["numerator"] / df["denominator"].replace(0, np.nan))
     df = df.sort_values(["district", "reference_period"])

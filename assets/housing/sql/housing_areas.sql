@@ -8,7 +8,7 @@ JOIN submission_winners w
 QUALIFY r.round = max(r.round) OVER (PARTITION BY r.department, r.area_id, r.reference_period);
 
 -- housing_area_classes: internal, every count. housing_areas (published, assets/housing/suppression.py): move-in
--- counts left out (small numbers of households) and small counts of persons suppressed.
+-- counts left out (small numbers of households) and small counts of persons suppressed (core/disclosure.py).
 CREATE OR REPLACE TABLE housing_area_classes AS
 WITH tmf AS (
     SELECT area_id, reference_period,
@@ -19,15 +19,15 @@ WITH tmf AS (
            sum(outside_labour_market) AS outside_labour_market, sum(family_dwellings) AS family_dwellings,
            max(CASE WHEN residents_18_64 > 0 THEN 100 * outside_labour_market / residents_18_64 END)
                AS max_section_share,
-           -- whether every row reaching that highest share is too small to publish it (docs/privacy.md)
-           coalesce(bool_and(row_small) FILTER (WHERE row_share = row_max_share), false) AS max_section_small,
+           -- the rows reaching that highest share: whether it may be published is decided by
+           -- disclosure control (core/disclosure.py, docs/privacy.md)
+           list({'numerator': outside_labour_market, 'denominator': residents_18_64})
+               FILTER (WHERE row_share = row_max_share) AS max_section_cells,
            max(round) AS published_round
     FROM (
         SELECT *,
                CASE WHEN residents_18_64 > 0 THEN 100 * outside_labour_market / residents_18_64 END AS row_share,
-               max(row_share) OVER (PARTITION BY area_id, reference_period) AS row_max_share,
-               residents_18_64 < $min_denominator OR outside_labour_market BETWEEN 1 AND $min_count - 1
-                   OR residents_18_64 - outside_labour_market BETWEEN 1 AND $min_count - 1 AS row_small
+               max(row_share) OVER (PARTITION BY area_id, reference_period) AS row_max_share
         FROM current_area_rows WHERE department = 'TMF'
     )
     GROUP BY area_id, reference_period
@@ -94,7 +94,7 @@ SELECT
     t.rule_set, t.rule_in_force, t.sections, CAST(t.residents AS BIGINT) AS residents,
     CAST(t.residents_18_64 AS BIGINT) AS residents_18_64, CAST(t.outside_labour_market AS BIGINT) AS outside_labour_market,
     publish_round(t.share_outside, 1) AS share_outside, publish_round(t.max_section_share, 1) AS max_section_share,
-    t.max_section_small,
+    t.max_section_cells,
     t.area_type, t.on_ministry_list,
     e.previous_period, e.previously_listed, e.change_reason,
     coalesce(t.on_ministry_list AND e.change_reason IN ('residents', 'first reported'), false) AS new_vulnerable,
@@ -131,4 +131,4 @@ GROUP BY reference_period
 ORDER BY reference_period;
 
 -- The published housing_areas and housing_summary are made from these after disclosure control
--- (assets/housing/suppression.py: publish_housing_areas).
+-- (decided by core/disclosure.py, shaped by assets/housing/suppression.py: publish_housing_areas).
