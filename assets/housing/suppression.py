@@ -8,6 +8,7 @@ import pandas as pd
 
 from core.disclosure import primary, secondary, suppress
 from core.rounding import half_away
+from core.warehouse import execute_with, write_table
 
 GROUP_PRIMARY = "primary: fewer than {d} persons aged 18-64, or 1-{c} persons with (or without) transfer income"
 GROUP_SECONDARY = "secondary: protects another suppressed group from subtraction from 'all'"
@@ -38,8 +39,7 @@ def publish_decomposition(con, min_count: int, min_denominator: int) -> None:
         hit = (df["area_type"] == "all") & (df["period_from"] == key[0]) & (df["period_to"] == key[1])
         df.loc[hit & df["suppression_reason"].isna(), "suppression_reason"] = GROUP_ALL
     df["suppression_reason"] = df["suppression_reason"].astype("string")
-    published = df  # noqa: F841 - read by DuckDB
-    con.execute("""
+    execute_with(con, """
         CREATE OR REPLACE TABLE housing_decomposition AS
         SELECT CAST(period_from AS VARCHAR) AS period_from, CAST(period_to AS VARCHAR) AS period_to,
                CAST(area_type AS VARCHAR) AS area_type, CAST(areas AS BIGINT) AS areas,
@@ -52,7 +52,7 @@ def publish_decomposition(con, min_count: int, min_denominator: int) -> None:
                CASE WHEN NOT hide THEN publish_round(CAST(share_to - share_from AS DOUBLE), 1) END AS share_change_pp,
                CAST(hide AS BOOLEAN) AS suppressed, CAST(suppression_reason AS VARCHAR) AS suppression_reason
         FROM (SELECT *, suppression_reason IS NOT NULL AS hide FROM published)
-        ORDER BY period_from, period_to, type_order""")
+        ORDER BY period_from, period_to, type_order""", published=df)
 
 
 # Copenhagen types whose pooled share housing_summary publishes (the margins that need protecting)
@@ -62,8 +62,8 @@ AREA_SMALL_TYPE = "area_type withheld: fewer than {n} persons aged 18-64"
 
 
 def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
-    """Make the published housing_areas and housing_summary from the internal housing_area_classes
-    and housing_summary_counts (docs/privacy.md, rule 6).
+    """Make the published housing_areas from the internal housing_area_classes, and keep the pooled
+    shares housing_summary must withhold in housing_withheld_pooled (docs/privacy.md, rule 6).
 
     An area's count outside the labour market (and its shares) is suppressed when it, or its
     complement, is 1 to min_count - 1 or fewer than min_denominator are aged 18-64 (primary).
@@ -85,9 +85,10 @@ def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
     margins = classes[pooled].copy()
     unprotected = secondary(margins, ("reference_period", "area_type"), min_count, reason=AREA_SECONDARY)
     classes.loc[margins.index, "suppression_reason"] = margins["suppression_reason"]
-    decisions = classes[["area_id", "reference_period", "suppression_reason"]].astype("string")  # noqa: F841 - read by DuckDB
-    withheld = pd.DataFrame(unprotected, columns=["reference_period", "area_type"]).astype("string")  # noqa: F841 - read by DuckDB
-    con.execute("""
+    decisions = classes[["area_id", "reference_period", "suppression_reason"]].astype("string")
+    withheld = pd.DataFrame(unprotected, columns=["reference_period", "area_type"]).astype("string")
+    write_table(con, "housing_withheld_pooled", withheld)  # internal: read by publish_housing_summary
+    execute_with(con, """
         CREATE OR REPLACE TABLE housing_areas AS
         SELECT c.* EXCLUDE (movein_flexible, movein_combined, max_section_small) REPLACE (
                    CASE WHEN d.suppression_reason IS NULL THEN c.outside_labour_market END AS outside_labour_market,
@@ -103,7 +104,13 @@ def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
         FROM housing_area_classes c
         LEFT JOIN decisions d USING (area_id, reference_period)
         ORDER BY c.reference_date, c.area_id, c.rule_set""",
-                {"min_denominator": min_denominator, "small_type": AREA_SMALL_TYPE.format(n=min_denominator)})
+                 {"min_denominator": min_denominator, "small_type": AREA_SMALL_TYPE.format(n=min_denominator)},
+                 decisions=decisions)
+
+
+def publish_housing_summary(con) -> None:
+    """Make the published housing_summary from the internal housing_summary_counts, the published
+    housing_areas and the pooled shares publish_housing_areas withheld (housing_withheld_pooled)."""
     con.execute("""
         CREATE OR REPLACE TABLE housing_summary AS
         SELECT s.* REPLACE (
@@ -124,8 +131,8 @@ def publish_housing_areas(con, min_count: int, min_denominator: int) -> None:
                           count(*) FILTER (WHERE area_type IS NULL) AS withheld
                    FROM housing_areas WHERE rule_in_force GROUP BY reference_period) t
           ON t.reference_period = s.reference_period
-        LEFT JOIN withheld wv ON wv.reference_period = s.reference_period AND wv.area_type = 'vulnerable'
-        LEFT JOIN withheld wh ON wh.reference_period = s.reference_period AND wh.area_type = 'high_risk'
+        LEFT JOIN housing_withheld_pooled wv ON wv.reference_period = s.reference_period AND wv.area_type = 'vulnerable'
+        LEFT JOIN housing_withheld_pooled wh ON wh.reference_period = s.reference_period AND wh.area_type = 'high_risk'
         ORDER BY s.reference_period""")
 
 
