@@ -1,16 +1,28 @@
-"""The published tables' contracts: one YAML file per table, `<table>.yml`, in the `contracts/`
-folder of the domain that builds it (`assets/<domain>/contracts/`), in the manner of a dbt model
-file. A contract is the single declaration from which the pipeline takes
+"""The tables' contracts: one YAML file per table, `<table>.yml`, in the `contracts/` folder of the
+domain that builds it (`assets/<domain>/contracts/`), in the manner of a dbt model file. A table
+is declared once, by its contract and the SQL file or pure function its `build:` names; from the
+contract the pipeline takes
 
-- the list of tables `published_warehouse` publishes, and where each comes from (`source_table`);
+- the table's asset, one per table (core/declared.py; made for every contract in
+  assets/declared.py): key = the table, description, owner, group (`group:`, default the domain
+  folder), kinds (`kinds:`), upstream assets (`deps:`, patterns such as `*_indicators` allowed),
+  asset checks (`checks:`, queries returning the failing rows), the spec link (`spec:`), the
+  `dagster/column_schema` (`table_schema`) and, after each build, the row count;
+- the list of tables `published_warehouse` publishes (`public: true`), where each comes from
+  (`source_table`) and the assets it depends on (`writer`);
 - the tables' and columns' comments in the published DuckDB file (assets/publish/swap.py);
 - the column check at publication: a column missing on either side or of another type fails it;
-- the `dagster/column_schema` of the assets in the UI (`table_schema`);
 - the column tables of docs/warehouse.md (tools/contract_docs.py);
 - the data tests run on the published file (tests/test_contracts.py).
 
-Loading validates strictly (unknown keys, empty descriptions, duplicate or unknown columns are
-errors naming the file and the key): a typo in a contract must fail loudly, never drop a check."""
+`build:` is `{sql: <file>.sql}` (a file in the domain's sql/ folder: a query made the table, or a
+script that writes it) or `{python: <module>:<function>}` (a pure function of the DuckDB
+connection and a core.declared.BuildContext). A contract without `build:` describes a table
+written by a hand-written asset (`asset:`, default the table's name); none is left today.
+
+Loading validates strictly (unknown keys, empty descriptions, duplicate or unknown columns, a
+missing SQL file are errors naming the file and the key): a typo in a contract must fail loudly,
+never drop a check. An unknown dep or function fails when the definitions load."""
 
 from __future__ import annotations
 
@@ -194,8 +206,7 @@ def load_contract(path: Path) -> Contract:
         raise ContractError(f"{path.name}: name: {contract.name!r} differs from the file name {path.stem!r}")
     contract._path = Path(path).resolve()
     if contract.sql_path and not contract.sql_path.is_file():
-        raise ContractError(f"{path.name}: build.sql: no file {contract.build.sql} in "
-                            f"{contract.sql_path.parent.relative_to(contract.sql_path.parents[2])}/")
+        raise ContractError(f"{path.name}: build.sql: no file {contract.build.sql} in assets/{contract.domain}/sql/")
     return contract
 
 

@@ -1,7 +1,7 @@
 """Housing areas' disclosure control and published shapes (docs/housing.md, docs/privacy.md rule 6):
 the published housing_areas, housing_summary and housing_decomposition from their internal counts,
-and the district shares. Pure functions on a DuckDB connection or DataFrames; the assets beside
-(assets.py) call them."""
+and the district shares. Pure functions on a DuckDB connection or DataFrames; the builds beside
+(build.py) call them."""
 
 import numpy as np
 import pandas as pd
