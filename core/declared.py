@@ -31,7 +31,7 @@ from core.warehouse import Warehouse, execute_script, row_count, table_rows
 from schemas.catalog import DisclosureRules
 from schemas.housing_rules import HousingRules
 
-Build = Callable[[duckdb.DuckDBPyConnection, "BuildContext"], dict | None]
+BuildFn = Callable[[duckdb.DuckDBPyConnection, "BuildContext"], dict | None]
 QUERY_START = re.compile(r"^\s*(SELECT|WITH|FROM|VALUES)\b", re.I)
 CHECK_EXAMPLES = 10   # failing rows shown in a check's metadata
 
@@ -70,14 +70,14 @@ def _only_code(sql: str) -> str:
     return "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
 
 
-def sql_build(c: Contract) -> Build:
-    """The build of `build: {sql: <file>}`: a query is made the table; a script is run as it is."""
-    text = c.sql_path.read_text(encoding="utf-8")
-    code = _only_code(text).strip().rstrip(";").strip()
-    is_query = bool(QUERY_START.match(code)) and ";" not in code
+def sql_build(c: Contract) -> BuildFn:
+    """The build of `build: {sql: <file>}`: a query is made the table; a script is run as it is.
+    The file is read when the asset runs (as every SQL file of the pipeline is)."""
 
     def build(con: duckdb.DuckDBPyConnection, ctx: BuildContext) -> None:
-        if is_query:
+        text = c.sql_path.read_text(encoding="utf-8")
+        code = _only_code(text).strip().rstrip(";").strip()
+        if QUERY_START.match(code) and ";" not in code:
             params = ctx.params(code)
             stmt = f"CREATE OR REPLACE TABLE {c.source} AS\n{code}"
             con.execute(stmt, params) if params else con.execute(stmt)
@@ -87,7 +87,7 @@ def sql_build(c: Contract) -> Build:
     return build
 
 
-def python_build(c: Contract) -> Build:
+def python_build(c: Contract) -> BuildFn:
     """The function `build: {python: package.module:function}` names, imported now, so a typo fails
     when the definitions load."""
     module, _, name = c.build.python.partition(":")
