@@ -1,16 +1,28 @@
-"""The published tables' contracts: one YAML file per table, `<table>.yml`, in the `contracts/`
-folder of the domain that builds it (`assets/<domain>/contracts/`), in the manner of a dbt model
-file. A contract is the single declaration from which the pipeline takes
+"""The tables' contracts: one YAML file per table, `<table>.yml`, in the `contracts/` folder of the
+domain that builds it (`assets/<domain>/contracts/`), in the manner of a dbt model file. A table
+is declared once, by its contract and the SQL file or pure function its `build:` names; from the
+contract the pipeline takes
 
-- the list of tables `published_warehouse` publishes, and where each comes from (`source_table`);
+- the table's asset, one per table (core/declared.py; made for every contract in
+  assets/declared.py): key = the table, description, owner, group (`group:`, default the domain
+  folder), kinds (`kinds:`), upstream assets (`deps:`, patterns such as `*_indicators` allowed),
+  asset checks (`checks:`, queries returning the failing rows), the spec link (`spec:`), the
+  `dagster/column_schema` (`table_schema`) and, after each build, the row count;
+- the list of tables `published_warehouse` publishes (`public: true`), where each comes from
+  (`source_table`) and the assets it depends on (`writer`);
 - the tables' and columns' comments in the published DuckDB file (assets/publish/swap.py);
 - the column check at publication: a column missing on either side or of another type fails it;
-- the `dagster/column_schema` of the assets in the UI (`table_schema`);
 - the column tables of docs/warehouse.md (tools/contract_docs.py);
 - the data tests run on the published file (tests/test_contracts.py).
 
-Loading validates strictly (unknown keys, empty descriptions, duplicate or unknown columns are
-errors naming the file and the key): a typo in a contract must fail loudly, never drop a check."""
+`build:` is `{sql: <file>.sql}` (a file in the domain's sql/ folder: a query made the table, or a
+script that writes it) or `{python: <module>:<function>}` (a pure function of the DuckDB
+connection and a core.declared.BuildContext). A contract without `build:` describes a table
+written by a hand-written asset (`asset:`, default the table's name); none is left today.
+
+Loading validates strictly (unknown keys, empty descriptions, duplicate or unknown columns, a
+missing SQL file are errors naming the file and the key): a typo in a contract must fail loudly,
+never drop a check. An unknown dep or function fails when the definitions load."""
 
 from __future__ import annotations
 
@@ -19,7 +31,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from schemas.yaml_model import load_yaml_model
 
@@ -68,6 +80,35 @@ class Tests(_Strict):
                 + [("accepted_values", c) for c in self.accepted_values])
 
 
+class Build(_Strict):
+    """How the table is built: exactly one of
+    - `sql`: a file in the domain's sql/ folder. A query (its first word SELECT, WITH, FROM or
+      VALUES) becomes `CREATE OR REPLACE TABLE <source> AS <query>`; anything else is a script
+      of statements run in one transaction (core.warehouse.execute_script) that writes the table;
+    - `python`: `package.module:function`, a pure function `(con, ctx) -> dict | None` given the
+      internal DuckDB connection and a core.declared.BuildContext (run id, disclosure and housing
+      rules, log); it writes the table and may return metadata to show beside the row count."""
+
+    sql: str = Field(default="", pattern=r"^([A-Za-z0-9_]+\.sql)?$")
+    python: str = Field(default="", pattern=r"^([A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*)?$")
+
+    @model_validator(mode="after")
+    def _one(self) -> Build:
+        if bool(self.sql) == bool(self.python):
+            raise ValueError("give exactly one of sql: <file>.sql or python: <module>:<function>")
+        return self
+
+
+class Check(_Strict):
+    """An asset check run after each build, in the manner of a dbt singular test: a query that
+    returns the failing rows; the check passes when it returns none."""
+
+    name: str = Field(pattern=_NAME.pattern)
+    description: str = Field(min_length=1)
+    sql: str = Field(min_length=1)
+    severity: Literal["warn", "error"] = "error"
+
+
 class Contract(_Strict):
     name: str = Field(pattern=_NAME.pattern)
     description: str = Field(min_length=1)
@@ -77,9 +118,18 @@ class Contract(_Strict):
     # mart: also written as warehouse/marts/<name>.parquet; reference: the DuckDB file only
     kind: Literal["mart", "reference"] = "mart"
     source_table: str = ""   # the internal table it is copied from; empty: the same name
-    asset: str = ""          # the asset that writes source_table; empty: the table's name
+    asset: str = ""          # a hand-written asset that writes source_table (no build:); empty: the table's name
+    spec: str = ""           # where the table is explained; empty: docs/warehouse.md#<name>
+    # the asset declared by the contract (core/declared.py): how the table is built, what it reads
+    build: Build | None = None
+    deps: list[str] = Field(default_factory=list)    # upstream asset keys; `*` and `?` match several
+    group: str = Field(default="", pattern=r"^([a-z][a-z0-9_]*)?$")   # empty: the domain's folder name
+    kinds: list[str] = Field(default_factory=list)   # empty: duckdb and sql (or python)
+    checks: list[Check] = Field(default_factory=list)
     columns: list[Column] = Field(min_length=1)
     tests: Tests = Field(default_factory=Tests)
+
+    _path: Path | None = PrivateAttr(default=None)   # the contract file, set by load_contract
 
     @model_validator(mode="after")
     def _consistent(self) -> Contract:
@@ -90,6 +140,13 @@ class Contract(_Strict):
         unknown = [f"{test}: {col}" for test, col in self.tests.columns() if col not in names]
         if unknown:
             raise ValueError(f"tests name columns the contract does not have: {unknown}")
+        if self.build and self.asset:
+            raise ValueError("asset: names a hand-written asset; a contract with build: declares its own")
+        if not self.build and (extra := [k for k in ("deps", "group", "kinds", "checks") if getattr(self, k)]):
+            raise ValueError(f"{', '.join(extra)} describe the asset build: declares; this contract has no build:")
+        checks = [c.name for c in self.checks]
+        if dupes := sorted({n for n in checks if checks.count(n) > 1}):
+            raise ValueError(f"duplicate checks {dupes}")
         return self
 
     @property
@@ -100,6 +157,27 @@ class Contract(_Strict):
     def writer(self) -> str:
         """The key of the asset that writes the table (published_warehouse depends on it)."""
         return self.asset or self.name
+
+    @property
+    def path(self) -> Path | None:
+        """The contract file (None for a contract made in code)."""
+        return self._path
+
+    @property
+    def domain(self) -> str:
+        """The domain folder the contract lies in (assets/<domain>/contracts/<name>.yml)."""
+        return self._path.parent.parent.name if self._path else ""
+
+    @property
+    def sql_path(self) -> Path | None:
+        """The SQL file build: sql: names, in the domain's sql/ folder."""
+        if not (self.build and self.build.sql and self._path):
+            return None
+        return self._path.parent.parent / "sql" / self.build.sql
+
+    @property
+    def spec_link(self) -> str:
+        return self.spec or f"docs/warehouse.md#{self.name}"
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -126,6 +204,9 @@ def load_contract(path: Path) -> Contract:
     contract, _ = load_yaml_model(path, Contract, ContractError, "contract", shown=path.name, where=_where)
     if contract.name != path.stem:
         raise ContractError(f"{path.name}: name: {contract.name!r} differs from the file name {path.stem!r}")
+    contract._path = Path(path).resolve()
+    if contract.sql_path and not contract.sql_path.is_file():
+        raise ContractError(f"{path.name}: build.sql: no file {contract.build.sql} in assets/{contract.domain}/sql/")
     return contract
 
 
@@ -173,12 +254,13 @@ def comment_sql(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def table_schema(table: str):
-    """The contract as a Dagster table schema (`dagster/column_schema`): types, descriptions,
-    NOT NULL and single-column unique constraints, the key as a table constraint."""
+def table_schema(table: str | Contract):
+    """The contract (or the contract of the table named) as a Dagster table schema
+    (`dagster/column_schema`): types, descriptions, NOT NULL and single-column unique
+    constraints, the key as a table constraint."""
     import dagster as dg  # here, not at the top: tools/contract_docs.py loads contracts without Dagster
 
-    c = contract(table)
+    c = contract(table) if isinstance(table, str) else table
     return dg.TableSchema(
         columns=[dg.TableColumn(col.name, col.type, description=col.description,
                                 constraints=dg.TableColumnConstraints(
@@ -188,7 +270,3 @@ def table_schema(table: str):
         constraints=dg.TableConstraints(other=[f"unique ({', '.join(c.tests.unique)})"] if c.tests.unique else []),
     )
 
-
-def asset_metadata(table: str) -> dict:
-    """Definition metadata of the asset that writes `table`: its column schema in the UI."""
-    return {"dagster/column_schema": table_schema(table)}

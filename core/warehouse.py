@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pandas as pd
 
 from core import rounding, settings
 from core.settings import private_dir
@@ -120,6 +121,9 @@ class Warehouse(dg.ConfigurableResource):
                     raise
                 time.sleep(0.5)
         try:
+            # a DataFrame is read only once registered by name (execute_with, write_table), never
+            # picked up from a Python variable of the same name by DuckDB's replacement scan
+            con.execute("SET python_enable_replacements = false")
             _ensure_schema(con)
             con.execute(rounding.SQL_MACRO)  # the one rounding rule, for every SQL mart
             _attach_history(con, self.history_db)
@@ -173,6 +177,30 @@ def execute_script(con: duckdb.DuckDBPyConnection, script: str, params: dict | N
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def execute_with(con: duckdb.DuckDBPyConnection, statement: str, params: dict | None = None,
+                 **frames: pd.DataFrame) -> None:
+    """Run one statement that reads DataFrames by the names given (`FROM decisions`): each is
+    registered on the connection for this statement only, then unregistered."""
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        con.execute(statement, params) if params else con.execute(statement)
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
+def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, casts: dict[str, str] | None = None,
+                order_by: str = "") -> None:
+    """CREATE OR REPLACE TABLE `table` from a DataFrame, its columns as they are but those in
+    `casts` ({column: DuckDB type}), ordered by `order_by` if given."""
+    replace = ", ".join(f'CAST("{col}" AS {typ}) AS "{col}"' for col, typ in (casts or {}).items())
+    select = f"SELECT * REPLACE ({replace})" if replace else "SELECT *"
+    order = f" ORDER BY {order_by}" if order_by else ""
+    execute_with(con, f"CREATE OR REPLACE TABLE {table} AS {select} FROM {table}_frame{order}",
+                 **{f"{table}_frame": frame})
 
 
 def _only_comments(stmt: str) -> bool:

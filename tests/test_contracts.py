@@ -97,7 +97,8 @@ def test_dagster_shows_the_column_schema_and_row_count(sample_run):
     from pipelines.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    for table in ("barometer_history", "district_values", "submission_tracker", "housing_areas"):
+    for table in ("barometer_history", "district_values", "submission_tracker", "housing_areas", "round_summary",
+                  "housing_summary", "indicators"):
         schema = graph.get(dg.AssetKey(table)).metadata["dagster/column_schema"]
         assert [col.name for col in schema.columns] == [col.name for col in BY_NAME[table].columns]
         mats = sample_run.result.asset_materializations_for_node(table)
@@ -106,7 +107,7 @@ def test_dagster_shows_the_column_schema_and_row_count(sample_run):
         n = con.execute("SELECT count(*) FROM barometer_history").fetchone()[0]
     assert sample_run.result.asset_materializations_for_node("barometer_history")[-1].metadata[
         "dagster/row_count"].value == n
-    # tables written by an asset that writes two (round_summary, housing_summary): on the publication
+    # every table's columns also on the publication
     published_meta = sample_run.result.asset_materializations_for_node("published_warehouse")[-1].metadata
     assert {f"columns_{name}" for name in NAMES} <= set(published_meta)
     assert [col.name for col in published_meta["columns_round_summary"].schema.columns] == \
@@ -147,7 +148,7 @@ def test_invalid_contracts_name_file_and_key(tmp_path, change, message):
 def test_every_contract_in_the_project_loads():
     contracts = load_contracts()
     assert {"indicators", "districts"} <= set(contracts)
-    assert contracts["indicators"].source == "indicator_catalog" and contracts["indicators"].kind == "reference"
+    assert contracts["indicators"].kind == "reference" and contracts["indicators"].build.sql == "indicators.sql"
 
 
 # -- publication checks the tables against the contracts, before the swap ----------------------------

@@ -6,8 +6,12 @@ The generated parts sit between markers in the doc; everything else (the prose) 
     <!-- contract:grain -->            ... the grain and key of every published table ...  <!-- /contract -->
     <!-- contract:columns:<table> -->  ... that table's columns ...                        <!-- /contract -->
 
+A published table with no column table yet (a new contract) gets a section of its own, written by
+`--write` above the line `<!-- contract-docs: new tables above -->`: its `## <table>` heading, its
+description and its marked column table; edit the prose as you like, the table stays generated.
+
     python tools/contract_docs.py --check   # exit 1 and say what differs (tests/test_contracts.py)
-    python tools/contract_docs.py --write   # rewrite the generated parts in place
+    python tools/contract_docs.py --write   # rewrite the generated parts in place, add missing sections
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from core.contracts import Contract, published  # noqa: E402 - after the sys.pat
 
 DOC = PROJECT / "docs" / "warehouse.md"
 BLOCK = re.compile(r"(<!-- contract:(?P<what>[a-z_:]+) -->\n)(?P<body>.*?)(<!-- /contract -->)", re.S)
+NEW_TABLES = "<!-- contract-docs: new tables above -->"
 
 
 def _cell(text: str) -> str:
@@ -41,9 +46,19 @@ def grain_table(contracts: list[Contract]) -> str:
     return "\n".join(["| table | one row per | key |", "|---|---|---|", *rows]) + "\n"
 
 
+def section(c: Contract) -> str:
+    """A new table's section: heading, description, and the marker pair its columns go between."""
+    return f"## {c.name}\n\n{c.description}\n\n<!-- contract:columns:{c.name} -->\n<!-- /contract -->\n\n"
+
+
 def render(doc: str, contracts: list[Contract]) -> tuple[str, list[str]]:
-    """The doc with every generated part rewritten, and the problems no rewrite can fix: a
-    published table without a marked column table, or a marker naming no published table."""
+    """The doc with every generated part rewritten and a section added for every published table
+    without one, and the problems no rewrite can fix: a marker naming no published table, or a
+    table without a section in a doc that has no place for new ones."""
+    marked = {m["what"].split(":", 1)[1] for m in BLOCK.finditer(doc) if m["what"].startswith("columns:")}
+    missing = [c for c in contracts if c.name not in marked]
+    if missing and NEW_TABLES in doc:
+        doc = doc.replace(NEW_TABLES, "".join(section(c) for c in missing) + NEW_TABLES)
     by_name = {c.name: c for c in contracts}
     seen: list[str] = []
     problems: list[str] = []
@@ -61,8 +76,8 @@ def render(doc: str, contracts: list[Contract]) -> tuple[str, list[str]]:
         return m.group(1) + text + m.group(4)
 
     new = BLOCK.sub(body, doc)
-    problems += [f"no <!-- contract:columns:{name} --> block for the published table {name}"
-                 for name in by_name if name not in seen]
+    problems += [f"no <!-- contract:columns:{name} --> block for the published table {name} (and no "
+                 f"{NEW_TABLES} line to add one above)" for name in by_name if name not in seen]
     problems += [f"<!-- contract:columns:{name} --> appears {seen.count(name)} times"
                  for name in sorted(set(seen)) if seen.count(name) > 1]
     return new, problems
@@ -71,7 +86,8 @@ def render(doc: str, contracts: list[Contract]) -> tuple[str, list[str]]:
 def differences(old: str, new: str) -> list[str]:
     """Which generated blocks differ, by marker (a whole-file diff would bury the point)."""
     old_blocks = {m["what"]: m["body"] for m in BLOCK.finditer(old)}
-    return [f"{what}: the table in {DOC.relative_to(PROJECT)} differs from the contract"
+    return [f"{what}: no section in {DOC.relative_to(PROJECT)} yet" if what not in old_blocks else
+            f"{what}: the table in {DOC.relative_to(PROJECT)} differs from the contract"
             for what, body in ((m["what"], m["body"]) for m in BLOCK.finditer(new)) if old_blocks.get(what) != body]
 
 

@@ -3,7 +3,7 @@
 
 import dagster as dg
 
-from core.warehouse import Warehouse, execute_script, sql
+from core.warehouse import Warehouse, execute_script, sql, write_table
 from schemas.code_lists import load_code_list
 
 CODE_LISTS = ["districts", "departments", "groups", "sexes", "areas"]
@@ -25,12 +25,10 @@ def indicator_catalog(context: dg.AssetExecutionContext, warehouse: Warehouse) -
     catalog = warehouse.catalog()
     frame, breaks = catalog.to_frame(), catalog.breaks_frame()
     with warehouse.connect() as con:
-        con.execute("CREATE OR REPLACE TABLE indicator_catalog AS "
-                        "SELECT * REPLACE (CAST(decimals AS INTEGER) AS decimals) FROM frame")
-        con.execute("CREATE OR REPLACE TABLE indicator_breaks AS SELECT * FROM breaks")
+        write_table(con, "indicator_catalog", frame, casts={"decimals": "INTEGER"})
+        write_table(con, "indicator_breaks", breaks)
         for name in CODE_LISTS:
-            codes = load_code_list(name)  # noqa: F841 - read by DuckDB's replacement scan
-            con.execute(f"CREATE OR REPLACE TABLE code_{name} AS SELECT * FROM codes")
+            write_table(con, f"code_{name}", load_code_list(name))
         execute_script(con, sql("lineage.sql"))
     return dg.MaterializeResult(
         metadata={

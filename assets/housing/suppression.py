@@ -1,7 +1,7 @@
 """Housing areas' published shapes (docs/housing.md): the published housing_areas, housing_summary
 and housing_decomposition from their internal counts, and the district shares, after disclosure
 control (core/disclosure.py decides what is withheld, docs/privacy.md rule 6). Pure functions on a
-DuckDB connection or DataFrames; the assets beside (assets.py) call them."""
+DuckDB connection or DataFrames; the builds beside (build.py) call them."""
 
 import numpy as np
 import pandas as pd
@@ -9,6 +9,7 @@ import pandas as pd
 from core import disclosure
 from core.disclosure import DisclosureRules
 from core.rounding import half_away
+from core.warehouse import execute_with, write_table
 
 
 def publish_decomposition(con, rules: DisclosureRules) -> None:
@@ -16,8 +17,7 @@ def publish_decomposition(con, rules: DisclosureRules) -> None:
     withheld group NULL (core/disclosure.py: decomposition_reasons)."""
     df = con.execute("SELECT * FROM housing_decomposition_counts").fetchdf()
     df["suppression_reason"] = disclosure.decomposition_reasons(df, rules)
-    published = df  # noqa: F841 - read by DuckDB
-    con.execute("""
+    execute_with(con, """
         CREATE OR REPLACE TABLE housing_decomposition AS
         SELECT CAST(period_from AS VARCHAR) AS period_from, CAST(period_to AS VARCHAR) AS period_to,
                CAST(area_type AS VARCHAR) AS area_type, CAST(areas AS BIGINT) AS areas,
@@ -30,7 +30,7 @@ def publish_decomposition(con, rules: DisclosureRules) -> None:
                CASE WHEN NOT hide THEN publish_round(CAST(share_to - share_from AS DOUBLE), 1) END AS share_change_pp,
                CAST(hide AS BOOLEAN) AS suppressed, CAST(suppression_reason AS VARCHAR) AS suppression_reason
         FROM (SELECT *, suppression_reason IS NOT NULL AS hide FROM published)
-        ORDER BY period_from, period_to, type_order""")
+        ORDER BY period_from, period_to, type_order""", published=df)
 
 
 # Copenhagen types whose pooled share housing_summary publishes (the margins that need protecting)
@@ -38,12 +38,12 @@ POOLED_TYPES = {"vulnerable": "share_outside_vulnerable", "high_risk": "share_ou
 
 
 def publish_housing_areas(con, rules: DisclosureRules) -> None:
-    """Make the published housing_areas and housing_summary from the internal housing_area_classes
-    and housing_summary_counts (docs/privacy.md, rule 6). housing_summary publishes the pooled
-    share of the vulnerable and of the high-risk areas, and housing_areas every area's residents
-    aged 18-64: what each area and month may show, and which pooled shares are withheld, is decided
-    by core/disclosure.py (housing_area_decisions). The decision is the same under every rule
-    set's row of an area and month, since the counts are."""
+    """Make the published housing_areas from the internal housing_area_classes, and keep in
+    housing_withheld_pooled the pooled shares housing_summary must withhold (docs/privacy.md,
+    rule 6). housing_summary publishes the pooled share of the vulnerable and of the high-risk
+    areas, and housing_areas every area's residents aged 18-64: what each area and month may show,
+    and which pooled shares are withheld, is decided by core/disclosure.py (housing_area_decisions).
+    The decision is the same under every rule set's row of an area and month, since the counts are."""
     # one cell per area and month (the counts are the same under every rule set), typed by the rule
     # in force; a month no rule set covers is still protected, it only has no pooled share
     classes = con.execute(
@@ -51,9 +51,9 @@ def publish_housing_areas(con, rules: DisclosureRules) -> None:
         "any_value(outside_labour_market) AS numerator, any_value(residents_18_64) AS denominator, "
         "any_value(max_section_cells) AS max_section_cells "
         "FROM housing_area_classes GROUP BY area_id, reference_period").fetchdf()
-    decisions, withheld = disclosure.housing_area_decisions(  # noqa: F841 - read by DuckDB
-        classes, rules, pooled_types=POOLED_TYPES)
-    con.execute("""
+    decisions, withheld = disclosure.housing_area_decisions(classes, rules, pooled_types=POOLED_TYPES)
+    write_table(con, "housing_withheld_pooled", withheld)  # internal: read by publish_housing_summary
+    execute_with(con, """
         CREATE OR REPLACE TABLE housing_areas AS
         SELECT c.* EXCLUDE (movein_flexible, movein_combined, max_section_cells) REPLACE (
                    CASE WHEN NOT d.suppressed THEN c.outside_labour_market END AS outside_labour_market,
@@ -63,7 +63,12 @@ def publish_housing_areas(con, rules: DisclosureRules) -> None:
                d.suppressed, d.suppression_reason
         FROM housing_area_classes c
         LEFT JOIN decisions d USING (area_id, reference_period)
-        ORDER BY c.reference_date, c.area_id, c.rule_set""")
+        ORDER BY c.reference_date, c.area_id, c.rule_set""", decisions=decisions)
+
+
+def publish_housing_summary(con) -> None:
+    """Make the published housing_summary from the internal housing_summary_counts, the published
+    housing_areas and the pooled shares publish_housing_areas withheld (housing_withheld_pooled)."""
     con.execute("""
         CREATE OR REPLACE TABLE housing_summary AS
         SELECT s.* REPLACE (
@@ -83,8 +88,8 @@ def publish_housing_areas(con, rules: DisclosureRules) -> None:
                           count(*) FILTER (WHERE area_type IS NULL) AS withheld
                    FROM housing_areas WHERE rule_in_force GROUP BY reference_period) t
           ON t.reference_period = s.reference_period
-        LEFT JOIN withheld wv ON wv.reference_period = s.reference_period AND wv.area_type = 'vulnerable'
-        LEFT JOIN withheld wh ON wh.reference_period = s.reference_period AND wh.area_type = 'high_risk'
+        LEFT JOIN housing_withheld_pooled wv ON wv.reference_period = s.reference_period AND wv.area_type = 'vulnerable'
+        LEFT JOIN housing_withheld_pooled wh ON wh.reference_period = s.reference_period AND wh.area_type = 'high_risk'
         ORDER BY s.reference_period""", {"pooled_withheld": disclosure.POOLED_WITHHELD})
 
 

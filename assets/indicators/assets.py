@@ -115,4 +115,3 @@ def build_area_assets(catalog: Catalog) -> list[dg.AssetsDefinition]:
 
 
 area_assets = build_area_assets(load_catalog(settings.catalog_path()))
-AREA_KEYS = [key for a in area_assets for key in a.keys]

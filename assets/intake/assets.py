@@ -1,19 +1,18 @@
 """Intake's Dagster wiring: one asset per department, partitioned by round (its files in
 raw/<round>/ validated against the pandera schemas and staged in the internal warehouse), the
-housing-area files of TMF and SOF, and the submission tracker (which department delivered what).
-The work is done by the pure modules beside this one (dropfolder, staging, validation, ...)."""
+housing-area files of TMF and SOF. The work is done by the pure modules beside this one (dropfolder,
+staging, validation, ...); the submission tracker (which department delivered what) is declared by
+its contract (contracts/submission_tracker.yml, built by tracker.py)."""
 
 
 import dagster as dg
 
-from assets.catalog.assets import indicator_catalog
 from assets.intake.dropfolder import scan
 from assets.intake.neutral import terminal
 from assets.intake.staging import FileOutcome, ingest_department_round, rounds_to_rederive
-from core.contracts import asset_metadata
 from core.partitions import rounds
-from core.warehouse import Warehouse, sql
-from schemas.code_lists import department_codes, load_code_list
+from core.warehouse import Warehouse
+from schemas.code_lists import load_code_list
 
 
 def submission_asset_key(department: str) -> dg.AssetKey:
@@ -137,37 +136,3 @@ def housing_area_submissions(context: dg.AssetExecutionContext, warehouse: Wareh
         rows = con.execute("SELECT (SELECT count(*) FROM housing_area_rows) + (SELECT count(*) FROM dwelling_rows)"
                            ).fetchone()[0]
     return intake_result(context, outcomes, int(rows))
-
-
-@dg.asset(
-    group_name="intake", owners=["team:bif"], kinds={"duckdb", "sql"},
-    deps=[indicator_catalog, "housing_area_submissions", *[submission_asset_key(d) for d in department_codes()]],
-    check_specs=[dg.AssetCheckSpec("all_due_deliveries_arrived", asset="submission_tracker",
-                                   description="Every department due in the latest round delivered an accepted "
-                                               "file (warns otherwise: its indicators are carried forward).")],
-    description="One row per round x department: whether a delivery was due, files and versions received, "
-                "the version in force and the status (accepted / rejected / missing / not due).",
-    metadata={"spec": "docs/warehouse.md#submission_tracker", **asset_metadata("submission_tracker")},
-)
-def submission_tracker(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    with warehouse.connect() as con:
-        con.execute(sql("tracker.sql"))
-        latest = con.execute("SELECT max(round) FROM submission_tracker").fetchone()[0]
-        problems = con.execute(
-            "SELECT department, status FROM submission_tracker WHERE round = ? AND status IN ('missing', 'rejected') "
-            "ORDER BY department", [latest]).fetchall()
-        table = con.execute("SELECT round, department, status FROM submission_tracker WHERE due OR files_received > 0"
-                            ).fetchdf()
-        n = con.execute("SELECT count(*) FROM submission_tracker").fetchone()[0]
-    if problems:
-        context.log.warning(f"round {latest}: " + ", ".join(f"{d} {s}" for d, s in problems))
-    matrix = table.pivot(index="round", columns="department", values="status").fillna("-") if len(table) else None
-    return dg.MaterializeResult(
-        metadata={"rows": dg.MetadataValue.int(int(n)), "dagster/row_count": dg.MetadataValue.int(int(n)),
-                  "latest_round": latest or "none",
-                  "status": dg.MetadataValue.md(matrix.to_markdown() if matrix is not None else "none")},
-        check_results=[dg.AssetCheckResult(
-            check_name="all_due_deliveries_arrived", passed=not problems, severity=dg.AssetCheckSeverity.WARN,
-            metadata={"round": latest or "none",
-                      "not_arrived": dg.MetadataValue.json([f"{d}: {s}" for d, s in problems])})],
-    )

@@ -1,6 +1,6 @@
 """The marts' work beside SQL: progress toward the target on barometer_latest's rows, and the back
 catalogue of editions for barometer_vintages. Pure functions (a DataFrame, or a DuckDB connection
-to the internal warehouse); the assets in assets.py call them."""
+to the internal warehouse); build.py calls them."""
 
 import pandas as pd
 
