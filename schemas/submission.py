@@ -7,16 +7,19 @@ One row = one cell of a department's table: indicator series x measurement perio
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas.catalog import GAP_COMPUTATIONS, MEAN_COMPUTATIONS, SHARE_COMPUTATIONS, Catalog
 from schemas.code_lists import CITY, codes
+from schemas.rule_set import rules_for
 
-ROUND_RE = r"^\d{4}-(05|11)$"
-PERIOD_RE = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
-KEY = ["indicator", "reference_period", "district", "subunit", "group", "sex"]
+RULES = rules_for("indicators")  # schemas/rules/submission_rules.yaml
+ROUND_RE = RULES["round_format"].check.pattern
+KEY = list(RULES["unique_cell"].check.key)
 REQUIRED_COLUMNS = ["department", "round", "indicator", "reference_period", "district", "group", "sex"]
 COLUMNS = REQUIRED_COLUMNS[:3] + ["reference_period", "district", "subunit", "group", "sex",
                                   "numerator", "denominator", "value", "sd", "note"]
@@ -31,84 +34,27 @@ LABELS_DA = {
 }
 
 
-def unique_rows(df: pd.DataFrame, key: list[str]) -> pd.Series:
-    """True for the rows whose key no other row shares (missing values compare equal)."""
-    return ~df.duplicated(subset=key, keep=False)
-
-
 class SubmissionRow(pa.DataFrameModel):
-    """A department's rows: indicator x period x district x subunit x group x sex, with counts."""
+    """A department's rows: indicator x period x district x subunit x group x sex, with counts. The
+    columns and their types; their checks are the rule records' (row_schema)."""
 
-    department: Series[str] = pa.Field(isin=codes("departments"))
-    round: Series[str] = pa.Field(str_matches=ROUND_RE)
-    indicator: Series[str] = pa.Field(str_matches=r"^[A-Z]{3}-[A-Z0-9]+$")
-    reference_period: Series[str] = pa.Field(str_matches=PERIOD_RE)
-    district: Series[str] = pa.Field(isin=codes("districts"))
+    department: Series[str]
+    round: Series[str]
+    indicator: Series[str]
+    reference_period: Series[str]
+    district: Series[str]
     subunit: Series[str] = pa.Field(nullable=True)
-    group: Series[str] = pa.Field(isin=codes("groups"))
-    sex: Series[str] = pa.Field(isin=codes("sexes"))
-    numerator: Series[float] = pa.Field(ge=0, nullable=True)
-    denominator: Series[float] = pa.Field(ge=0, nullable=True)
+    group: Series[str]
+    sex: Series[str]
+    numerator: Series[float] = pa.Field(nullable=True)
+    denominator: Series[float] = pa.Field(nullable=True)
     value: Series[float] = pa.Field(nullable=True)
-    sd: Series[float] = pa.Field(ge=0, nullable=True)
+    sd: Series[float] = pa.Field(nullable=True)
     note: Series[str] = pa.Field(nullable=True)
-
-    @pa.dataframe_check
-    @classmethod
-    def unique_cell(cls, df: pd.DataFrame) -> pd.Series:
-        """No two rows share the key; every row of a repeated cell is named (vectorised: pandera's
-        own `unique` reshapes its failures row by row, which takes minutes on a file of repeats)."""
-        return unique_rows(df, KEY)
 
     class Config:
         strict = True
         coerce = True
-
-
-# Which column a dataframe-level rule is about, so a report can name it.
-RULE_COLUMN = {
-    "department_matches_file": "department",
-    "round_matches_file": "round",
-    "series_delivered_by_department": "indicator",
-    "period_not_after_round": "reference_period",
-    "district_level_matches_series": "district",
-    "all_districts_present": "district",
-    "gap_groups_paired": "group",
-    "group_used_by_series": "group",
-    "sex_total_or_split": "sex",
-    "sex_split_required": "sex",
-    "numerator_present": "numerator",
-    "denominator_present": "denominator",
-    "value_present_for_reported_series": "value",
-    "counts_are_whole_numbers": "numerator",
-    "numerator_at_most_denominator": "numerator",
-}
-
-# Plain-words explanation of each rule, for the department's report.
-RULE_TEXT = {
-    "department_matches_file": "the department must be the one the file is delivered by (its file name, or "
-                               "`barometer check --department`)",
-    "round_matches_file": "the round must be the one the file is delivered for (its file name and folder, or "
-                          "`barometer check --round`)",
-    "series_delivered_by_department": "the indicator must be a series this department delivers",
-    "period_not_after_round": "a measurement cannot be dated after the round's month",
-    "district_level_matches_series": "city-level series give KBH only (district-level series give the 10 districts, "
-                                     "and may add a KBH row as a control total)",
-    "all_districts_present": "a district-level series gives every one of the 10 districts for each period, group "
-                             "and sex (a district without anyone in scope as 0 / 0); this row's cell misses some",
-    "gap_groups_paired": "a series used for a gap gives both groups it compares (e.g. IMM and DAN) for each period "
-                         "and district, covering the same persons (both sexes, as T or F + M, or the same one sex); "
-                         "the other group is missing or covers others",
-    "group_used_by_series": "the population group must be one this indicator uses",
-    "sex_total_or_split": "a cell is given either as sex T or split into F and M, not both",
-    "sex_split_required": "this series is cut by sex into other indicators (e.g. EMP-M into EMP-1 and EMP-2): "
-                          "give F and M rows, not T",
-    "numerator_present": "numerator is required for this series",
-    "denominator_present": "denominator is required for this series",
-    "value_present_for_reported_series": "value is required for a reported series (and only there)",
-    "counts_are_whole_numbers": "counts of persons or units are whole numbers",
-    "numerator_at_most_denominator": "the numerator cannot exceed the denominator",
-}
 
 
 def _series_table(catalog: Catalog, department: str) -> pd.DataFrame:
@@ -138,9 +84,12 @@ def _period_end_key(period: pd.Series) -> pd.Series:
     return period.where(period.str.len() == 7, period + "-12")
 
 
+@cache
 def row_schema() -> pa.DataFrameSchema:
-    """Stage 1: types, code lists, formats and ranges of each column (the model)."""
-    return SubmissionRow.to_schema()
+    """Stage 1: types, code lists, formats and ranges of each column, and the key (the model's
+    columns with the checks of the rule records; unique_cell is vectorised: pandera's own
+    `unique` reshapes its failures row by row, which takes minutes on a file of repeats)."""
+    return RULES.schema(SubmissionRow)
 
 
 def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.DataFrameSchema:
@@ -155,9 +104,7 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
     def known(df: pd.DataFrame) -> pd.Series:
         return df["indicator"].isin(series.index)
 
-    def rule(fn, name: str) -> pa.Check:
-        return pa.Check(fn, name=name, error=name)
-
+    rule = lambda fn, name: RULES.check(name, fn)  # the record of each rule: its column and messages
     share = lambda df: lookup(df, "share")
     checks = [
         # District-level series: the 10 districts, plus optionally a KBH row per cell as the
