@@ -10,8 +10,6 @@ import pandas as pd
 from assets.disclosure import suppress
 from assets.rounding import half_away
 
-SHARE_COMPUTATIONS = {"rate", "count", "cumulative_count"}  # a count of persons/units to divide up
-
 PUBLIC_COLUMNS = [
     "indicator", "area", "district", "district_name", "is_city", "reference_period", "reference_date",
     "period_type", "value", "city_value", "deviation_from_city", "rank", "ranked_districts",
@@ -41,7 +39,7 @@ def suppress_small_increments(cells: pd.DataFrame, min_count: int) -> pd.DataFra
     published period is 0 or at least min_count (and no cell of the period is suppressed);
     otherwise all of that period's districts are suppressed."""
     out = cells.copy()
-    cumulative = out[(out["computation"] == "cumulative_count") & out["counts_persons"].astype(bool)]
+    cumulative = out[out["is_cumulative"].astype(bool) & out["counts_persons"].astype(bool)]
     for _, g in cumulative.groupby("indicator"):
         last = None
         for _, period in g.sort_values("reference_date").groupby("reference_date", sort=True):
@@ -76,7 +74,8 @@ def build_district_values(breakdown: pd.DataFrame, districts: pd.DataFrame, min_
     df["city_value"] = half_away(df["city_value"].astype("float64"), dec)
     df["deviation_from_city"] = np.where(df["is_city"], np.nan, half_away(df["value"] - df["city_value"], dec))
 
-    shareable = df["computation"].isin(SHARE_COMPUTATIONS) & ~hidden & df["city_numerator"].gt(0)
+    # a count of persons or units to divide up (computations.csv: publishes_share_of_city)
+    shareable = df["publishes_share_of_city"].astype(bool) & ~hidden & df["city_numerator"].gt(0)
     df["share_of_city"] = np.where(shareable, 100 * df["numerator"] / df["city_numerator"], np.nan)
     df["share_of_city"] = half_away(df["share_of_city"], 1)
 

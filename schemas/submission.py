@@ -13,8 +13,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.catalog import GAP_COMPUTATIONS, MEAN_COMPUTATIONS, SHARE_COMPUTATIONS, Catalog
-from schemas.code_lists import CITY, codes
+from schemas.catalog import GAP_COMPUTATIONS, Catalog
+from schemas.code_lists import CITY, codes, computation
 from schemas.rule_set import rules_for
 
 RULES = rules_for("indicators")  # schemas/rules/submission_rules.yaml
@@ -58,25 +58,26 @@ class SubmissionRow(pa.DataFrameModel):
 
 
 def _series_table(catalog: Catalog, department: str) -> pd.DataFrame:
-    """Per series this department delivers: its computation kind, groups and level."""
+    """Per series this department delivers: what its computations need (a series cut into several
+    indicators needs what any of them needs; schemas/code_lists/computations.csv), its groups and
+    level."""
     rows = []
     for source, members in catalog.series_of(department).items():
-        comps = {m.computation for m in members}
+        needs = [computation(m.computation) for m in members]
         groups = {g for m in members for g in (m.group, m.reference_group) if g}
         rows.append(
             {
                 "indicator": source,
-                "share": bool(comps & SHARE_COMPUTATIONS),
-                "mean": bool(comps & MEAN_COMPUTATIONS),
-                "reported": comps == {"reported"},
-                "count_only": comps <= {"count", "cumulative_count"},
+                **{prop: any(getattr(n, prop) for n in needs) for prop in SERIES_NEEDS},
                 "groups": ",".join(sorted(groups)),
                 "districts": members[0].districts,
                 "sex_cut": any(m.sex for m in members),
             }
         )
-    return pd.DataFrame(rows, columns=["indicator", "share", "mean", "reported", "count_only", "groups", "districts",
-                                       "sex_cut"])
+    return pd.DataFrame(rows, columns=["indicator", *SERIES_NEEDS, "groups", "districts", "sex_cut"])
+
+
+SERIES_NEEDS = ["needs_numerator", "needs_denominator", "needs_value", "whole_numbers", "is_percentage"]
 
 
 def _period_end_key(period: pd.Series) -> pd.Series:
@@ -105,7 +106,6 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
         return df["indicator"].isin(series.index)
 
     rule = lambda fn, name: RULES.check(name, fn)  # the record of each rule: its column and messages
-    share = lambda df: lookup(df, "share")
     checks = [
         # District-level series: the 10 districts, plus optionally a KBH row per cell as the
         # department's control total (checked, never used: the city is the sum of the districts).
@@ -116,16 +116,16 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
         rule(lambda df: ~known(df) | pd.Series(
             [g in gs.split(",") for g, gs in zip(df["group"], lookup(df, "groups"))], index=df.index, dtype=bool),
              "group_used_by_series"),
-        rule(lambda df: ~known(df) | lookup(df, "reported") | df["numerator"].notna(), "numerator_present"),
-        rule(lambda df: ~known(df) | ~(share(df) | lookup(df, "mean")) | df["denominator"].notna(),
+        rule(lambda df: ~known(df) | ~lookup(df, "needs_numerator") | df["numerator"].notna(), "numerator_present"),
+        rule(lambda df: ~known(df) | ~lookup(df, "needs_denominator") | df["denominator"].notna(),
              "denominator_present"),
-        rule(lambda df: ~known(df) | (lookup(df, "reported") == df["value"].notna()),
+        rule(lambda df: ~known(df) | (lookup(df, "needs_value") == df["value"].notna()),
              "value_present_for_reported_series"),
-        rule(lambda df: ~known(df) | ~(share(df) | lookup(df, "count_only"))
+        rule(lambda df: ~known(df) | ~lookup(df, "whole_numbers")
              | ((df["numerator"].isna() | (df["numerator"] % 1 == 0))
                 & (df["denominator"].isna() | (df["denominator"] % 1 == 0))),
              "counts_are_whole_numbers"),
-        rule(lambda df: ~known(df) | ~share(df) | df["numerator"].isna() | df["denominator"].isna()
+        rule(lambda df: ~known(df) | ~lookup(df, "is_percentage") | df["numerator"].isna() | df["denominator"].isna()
              | (df["numerator"] <= df["denominator"]), "numerator_at_most_denominator"),
         rule(_sex_total_or_split, "sex_total_or_split"),
         rule(lambda df: ~known(df) | ~lookup(df, "sex_cut") | df["sex"].isin(["F", "M"]), "sex_split_required"),

@@ -83,7 +83,7 @@ def test_a_small_period_increment_of_a_cumulative_count_hides_the_period():
 
     def period(date, nums):
         t = table(nums, [None] * 10, share=False).assign(
-            reference_period=date, reference_date=pd.Timestamp(date + "-01"), computation="cumulative_count")
+            reference_period=date, reference_date=pd.Timestamp(date + "-01"), is_cumulative=True)
         return suppress(t, MIN_COUNT, MIN_DEN)
 
     first = period("2008-01", [50, 60, 70, 80, 90, 100, 110, 120, 130, 140])
