@@ -162,7 +162,7 @@ def suppress_small_increments(cells: pd.DataFrame, rules: DisclosureRules) -> pd
     last published period is 0 or at least min_count (and no cell of the period is suppressed);
     otherwise all of that period's districts are suppressed."""
     out = cells.copy()
-    cumulative = out[(out["computation"] == "cumulative_count") & out["counts_persons"].astype(bool)]
+    cumulative = out[out["is_cumulative"].astype(bool) & out["counts_persons"].astype(bool)]
     for _, g in cumulative.groupby("indicator"):
         last = None
         for _, period in g.sort_values("reference_date").groupby("reference_date", sort=True):
@@ -184,7 +184,7 @@ def suppress_districts(cells: pd.DataFrame, rules: DisclosureRules,
                        cumulative: bool = True) -> pd.DataFrame:
     """Every district cell judged (`suppressed`, `suppression_reason`), the city's rows after them,
     never suppressed (the published margin). `cumulative`: judge cumulative counts' increments
-    (rule 5; needs columns computation and reference_date)."""
+    (rule 5; needs columns is_cumulative and reference_date)."""
     judged = suppress(cells[cells["district"] != CITY], rules, group=group)
     if cumulative:
         judged = suppress_small_increments(judged, rules)

@@ -10,14 +10,16 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from schemas.code_lists import codes
+from schemas.code_lists import codes, computations_with
 from schemas.yaml_model import load_yaml_model
 
 PERIOD_RE = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
 MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 Unit = Literal["percent", "percentage_points", "count", "grade_points", "index_points", "rank", "weeks"]
-Computation = Literal["rate", "mean", "count", "cumulative_count", "gap_rate", "gap_mean", "reported"]
+# What each computation implies (a percentage, a mean, a gap; the submission columns it needs; the
+# light's test) is the code list schemas/code_lists/computations.csv: the codes come from there.
+Computation = Literal[tuple(codes("computations"))]
 Direction = Literal[
     "must_rise", "must_fall", "must_not_rise", "toward_zero", "toward_100", "toward_level", "none"
 ]
@@ -26,10 +28,8 @@ CountedUnit = Literal["persons", "households", "dwellings", "classes", "schools"
 # Cells counting these are about people: small ones are suppressed when published.
 PERSON_UNITS = {"persons", "households"}
 
-# Computations whose rows are counts of persons/units: numerator <= denominator, whole numbers.
-SHARE_COMPUTATIONS = {"rate", "gap_rate"}
-MEAN_COMPUTATIONS = {"mean", "gap_mean"}
-GAP_COMPUTATIONS = {"gap_rate", "gap_mean"}
+MEAN_COMPUTATIONS = computations_with("is_mean")
+GAP_COMPUTATIONS = computations_with("is_gap")
 
 
 class CatalogError(ValueError):

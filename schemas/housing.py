@@ -3,16 +3,16 @@ dwelling rows (TMF) for the decomposition of change."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.code_lists import CITY, codes
-from schemas.submission import unique_rows
+from schemas.rule_set import rules_for
 
-ROUND_RE = r"^\d{4}-(05|11)$"
-MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
-AREA_ID_RE = r"^[A-Z0-9][A-Z0-9_-]{1,39}$"
+# The rules of each kind of file: schemas/rules/submission_rules.yaml
+AREA_RULES, DWELLING_RULES = rules_for("areas"), rules_for("dwellings")
 
 # Which department owns which measure columns.
 AREA_MEASURES = {
@@ -30,32 +30,24 @@ DWELLING_COLUMNS = ["department", "round", "area_id", "period_from", "period_to"
 DWELLING_REQUIRED = DWELLING_COLUMNS
 
 
-def _count(**kw):
-    return pa.Field(ge=0, nullable=True, **kw)
-
-
 class AreaRow(pa.DataFrameModel):
-    """One housing area (or section of one) at one measurement month."""
+    """One housing area (or section of one) at one measurement month: the columns and their types;
+    their checks are the rule records' (area_row_schema)."""
 
-    department: Series[str] = pa.Field(isin=codes("departments"))
-    round: Series[str] = pa.Field(str_matches=ROUND_RE)
-    area_id: Series[str] = pa.Field(str_matches=AREA_ID_RE)
+    department: Series[str]
+    round: Series[str]
+    area_id: Series[str]
     area_name: Series[str]
     area_group: Series[str] = pa.Field(nullable=True)
-    district: Series[str] = pa.Field(isin=[c for c in codes("districts") if c != CITY])
+    district: Series[str]
     section: Series[str] = pa.Field(nullable=True)
-    reference_period: Series[str] = pa.Field(str_matches=MONTH_RE)
-    residents: Series[float] = _count()
-    residents_18_64: Series[float] = _count()
-    outside_labour_market: Series[float] = _count()
-    family_dwellings: Series[float] = _count()
-    movein_flexible: Series[float] = _count()
-    movein_combined: Series[float] = _count()
-
-    @pa.dataframe_check
-    @classmethod
-    def unique_cell(cls, df: pd.DataFrame) -> pd.Series:
-        return unique_rows(df, ["area_id", "section", "reference_period"])
+    reference_period: Series[str]
+    residents: Series[float] = pa.Field(nullable=True)
+    residents_18_64: Series[float] = pa.Field(nullable=True)
+    outside_labour_market: Series[float] = pa.Field(nullable=True)
+    family_dwellings: Series[float] = pa.Field(nullable=True)
+    movein_flexible: Series[float] = pa.Field(nullable=True)
+    movein_combined: Series[float] = pa.Field(nullable=True)
 
     class Config:
         strict = True
@@ -63,32 +55,34 @@ class AreaRow(pa.DataFrameModel):
 
 
 class DwellingRow(pa.DataFrameModel):
-    """Dwellings of one area between two months, emptied (all residents moved) or kept."""
+    """Dwellings of one area between two months, emptied (all residents moved) or kept: the columns
+    and their types; their checks are the rule records' (dwelling_row_schema)."""
 
-    department: Series[str] = pa.Field(isin=codes("departments"))
-    round: Series[str] = pa.Field(str_matches=ROUND_RE)
-    area_id: Series[str] = pa.Field(str_matches=AREA_ID_RE)
-    period_from: Series[str] = pa.Field(str_matches=MONTH_RE)
-    period_to: Series[str] = pa.Field(str_matches=MONTH_RE)
-    dwelling_status: Series[str] = pa.Field(isin=["emptied", "kept"])
-    dwellings: Series[float] = pa.Field(ge=0)
-    transfer_from: Series[float] = pa.Field(ge=0)
-    transfer_to: Series[float] = pa.Field(ge=0)
-    residents_18_64_from: Series[float] = pa.Field(ge=0)
-    residents_18_64_to: Series[float] = pa.Field(ge=0)
-
-    @pa.dataframe_check
-    @classmethod
-    def unique_cell(cls, df: pd.DataFrame) -> pd.Series:
-        return unique_rows(df, ["area_id", "period_from", "period_to", "dwelling_status"])
+    department: Series[str]
+    round: Series[str]
+    area_id: Series[str]
+    period_from: Series[str]
+    period_to: Series[str]
+    dwelling_status: Series[str]
+    dwellings: Series[float]
+    transfer_from: Series[float]
+    transfer_to: Series[float]
+    residents_18_64_from: Series[float]
+    residents_18_64_to: Series[float]
 
     class Config:
         strict = True
         coerce = True
 
 
-def _rule(fn, name: str) -> pa.Check:
-    return pa.Check(fn, name=name, error=name)
+@cache
+def area_row_schema() -> pa.DataFrameSchema:
+    return AREA_RULES.schema(AreaRow)
+
+
+@cache
+def dwelling_row_schema() -> pa.DataFrameSchema:
+    return DWELLING_RULES.schema(DwellingRow)
 
 
 def _whole(s: pd.Series) -> pd.Series:
@@ -96,6 +90,7 @@ def _whole(s: pd.Series) -> pd.Series:
 
 
 def area_context_schema(department: str, round_key: str) -> pa.DataFrameSchema:
+    _rule = lambda fn, name: AREA_RULES.check(name, fn)  # the record of each rule: its column and messages
     owned = AREA_MEASURES.get(department, [])
     others = [c for d, cols in AREA_MEASURES.items() if d != department for c in cols]
     return pa.DataFrameSchema(checks=[
@@ -130,6 +125,7 @@ def _one_name_and_district(df: pd.DataFrame) -> pd.Series:
 
 
 def dwelling_context_schema(department: str, round_key: str) -> pa.DataFrameSchema:
+    _rule = lambda fn, name: DWELLING_RULES.check(name, fn)  # the record of each rule: its column and messages
     return pa.DataFrameSchema(checks=[
         _rule(lambda df: pd.Series(department in DWELLING_DEPARTMENTS, index=df.index),
               "department_delivers_dwellings"),
@@ -142,24 +138,3 @@ def dwelling_context_schema(department: str, round_key: str) -> pa.DataFrameSche
         _rule(lambda df: (df["transfer_from"] <= df["residents_18_64_from"])
               & (df["transfer_to"] <= df["residents_18_64_to"]), "transfer_at_most_working_age"),
     ])
-
-
-AREA_RULE_COLUMN = {
-    "department_delivers_areas": "department", "department_delivers_dwellings": "department",
-    "department_measures_present": "residents", "other_departments_measures_empty": "movein_flexible",
-    "working_age_at_most_residents": "residents_18_64", "outside_at_most_working_age": "outside_labour_market",
-    "area_whole_or_by_sections": "section", "area_named_consistently": "area_name",
-    "period_from_before_period_to": "period_from", "transfer_at_most_working_age": "transfer_from",
-}
-AREA_RULE_TEXT = {
-    "department_delivers_areas": "only TMF and SOF deliver housing-area files",
-    "department_delivers_dwellings": "only TMF delivers dwelling files",
-    "department_measures_present": "the department's own measure columns must be filled",
-    "other_departments_measures_empty": "another department's measure columns must be left empty",
-    "working_age_at_most_residents": "residents aged 18-64 cannot exceed all residents",
-    "outside_at_most_working_age": "persons outside the labour market cannot exceed residents aged 18-64",
-    "area_whole_or_by_sections": "an area is given whole or by sections in a period, not both",
-    "area_named_consistently": "an area has one name and one district throughout the file",
-    "period_from_before_period_to": "period_from must come before period_to",
-    "transfer_at_most_working_age": "persons on transfer income cannot exceed residents aged 18-64",
-}

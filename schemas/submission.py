@@ -7,16 +7,19 @@ One row = one cell of a department's table: indicator series x measurement perio
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.catalog import GAP_COMPUTATIONS, MEAN_COMPUTATIONS, SHARE_COMPUTATIONS, Catalog
-from schemas.code_lists import CITY, codes
+from schemas.catalog import GAP_COMPUTATIONS, Catalog
+from schemas.code_lists import CITY, codes, computation
+from schemas.rule_set import rules_for
 
-ROUND_RE = r"^\d{4}-(05|11)$"
-PERIOD_RE = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
-KEY = ["indicator", "reference_period", "district", "subunit", "group", "sex"]
+RULES = rules_for("indicators")  # schemas/rules/submission_rules.yaml
+ROUND_RE = RULES["round_format"].check.pattern
+KEY = list(RULES["unique_cell"].check.key)
 REQUIRED_COLUMNS = ["department", "round", "indicator", "reference_period", "district", "group", "sex"]
 COLUMNS = REQUIRED_COLUMNS[:3] + ["reference_period", "district", "subunit", "group", "sex",
                                   "numerator", "denominator", "value", "sd", "note"]
@@ -31,106 +34,50 @@ LABELS_DA = {
 }
 
 
-def unique_rows(df: pd.DataFrame, key: list[str]) -> pd.Series:
-    """True for the rows whose key no other row shares (missing values compare equal)."""
-    return ~df.duplicated(subset=key, keep=False)
-
-
 class SubmissionRow(pa.DataFrameModel):
-    """A department's rows: indicator x period x district x subunit x group x sex, with counts."""
+    """A department's rows: indicator x period x district x subunit x group x sex, with counts. The
+    columns and their types; their checks are the rule records' (row_schema)."""
 
-    department: Series[str] = pa.Field(isin=codes("departments"))
-    round: Series[str] = pa.Field(str_matches=ROUND_RE)
-    indicator: Series[str] = pa.Field(str_matches=r"^[A-Z]{3}-[A-Z0-9]+$")
-    reference_period: Series[str] = pa.Field(str_matches=PERIOD_RE)
-    district: Series[str] = pa.Field(isin=codes("districts"))
+    department: Series[str]
+    round: Series[str]
+    indicator: Series[str]
+    reference_period: Series[str]
+    district: Series[str]
     subunit: Series[str] = pa.Field(nullable=True)
-    group: Series[str] = pa.Field(isin=codes("groups"))
-    sex: Series[str] = pa.Field(isin=codes("sexes"))
-    numerator: Series[float] = pa.Field(ge=0, nullable=True)
-    denominator: Series[float] = pa.Field(ge=0, nullable=True)
+    group: Series[str]
+    sex: Series[str]
+    numerator: Series[float] = pa.Field(nullable=True)
+    denominator: Series[float] = pa.Field(nullable=True)
     value: Series[float] = pa.Field(nullable=True)
-    sd: Series[float] = pa.Field(ge=0, nullable=True)
+    sd: Series[float] = pa.Field(nullable=True)
     note: Series[str] = pa.Field(nullable=True)
-
-    @pa.dataframe_check
-    @classmethod
-    def unique_cell(cls, df: pd.DataFrame) -> pd.Series:
-        """No two rows share the key; every row of a repeated cell is named (vectorised: pandera's
-        own `unique` reshapes its failures row by row, which takes minutes on a file of repeats)."""
-        return unique_rows(df, KEY)
 
     class Config:
         strict = True
         coerce = True
 
 
-# Which column a dataframe-level rule is about, so a report can name it.
-RULE_COLUMN = {
-    "department_matches_file": "department",
-    "round_matches_file": "round",
-    "series_delivered_by_department": "indicator",
-    "period_not_after_round": "reference_period",
-    "district_level_matches_series": "district",
-    "all_districts_present": "district",
-    "gap_groups_paired": "group",
-    "group_used_by_series": "group",
-    "sex_total_or_split": "sex",
-    "sex_split_required": "sex",
-    "numerator_present": "numerator",
-    "denominator_present": "denominator",
-    "value_present_for_reported_series": "value",
-    "counts_are_whole_numbers": "numerator",
-    "numerator_at_most_denominator": "numerator",
-}
-
-# Plain-words explanation of each rule, for the department's report.
-RULE_TEXT = {
-    "department_matches_file": "the department must be the one the file is delivered by (its file name, or "
-                               "`barometer check --department`)",
-    "round_matches_file": "the round must be the one the file is delivered for (its file name and folder, or "
-                          "`barometer check --round`)",
-    "series_delivered_by_department": "the indicator must be a series this department delivers",
-    "period_not_after_round": "a measurement cannot be dated after the round's month",
-    "district_level_matches_series": "city-level series give KBH only (district-level series give the 10 districts, "
-                                     "and may add a KBH row as a control total)",
-    "all_districts_present": "a district-level series gives every one of the 10 districts for each period, group "
-                             "and sex (a district without anyone in scope as 0 / 0); this row's cell misses some",
-    "gap_groups_paired": "a series used for a gap gives both groups it compares (e.g. IMM and DAN) for each period "
-                         "and district, covering the same persons (both sexes, as T or F + M, or the same one sex); "
-                         "the other group is missing or covers others",
-    "group_used_by_series": "the population group must be one this indicator uses",
-    "sex_total_or_split": "a cell is given either as sex T or split into F and M, not both",
-    "sex_split_required": "this series is cut by sex into other indicators (e.g. EMP-M into EMP-1 and EMP-2): "
-                          "give F and M rows, not T",
-    "numerator_present": "numerator is required for this series",
-    "denominator_present": "denominator is required for this series",
-    "value_present_for_reported_series": "value is required for a reported series (and only there)",
-    "counts_are_whole_numbers": "counts of persons or units are whole numbers",
-    "numerator_at_most_denominator": "the numerator cannot exceed the denominator",
-}
-
-
 def _series_table(catalog: Catalog, department: str) -> pd.DataFrame:
-    """Per series this department delivers: its computation kind, groups and level."""
+    """Per series this department delivers: what its computations need (a series cut into several
+    indicators needs what any of them needs; schemas/code_lists/computations.csv), its groups and
+    level."""
     rows = []
     for source, members in catalog.series_of(department).items():
-        comps = {m.computation for m in members}
+        needs = [computation(m.computation) for m in members]
         groups = {g for m in members for g in (m.group, m.reference_group) if g}
         rows.append(
             {
                 "indicator": source,
-                "share": bool(comps & SHARE_COMPUTATIONS),
-                "mean": bool(comps & MEAN_COMPUTATIONS),
-                "reported": comps == {"reported"},
-                "count_only": comps <= {"count", "cumulative_count"},
+                **{prop: any(getattr(n, prop) for n in needs) for prop in SERIES_NEEDS},
                 "groups": ",".join(sorted(groups)),
                 "districts": members[0].districts,
                 "sex_cut": any(m.sex for m in members),
             }
         )
-    return pd.DataFrame(rows, columns=["indicator", "share", "mean", "reported", "count_only", "groups", "districts",
-                                       "sex_cut"])
+    return pd.DataFrame(rows, columns=["indicator", *SERIES_NEEDS, "groups", "districts", "sex_cut"])
+
+
+SERIES_NEEDS = ["needs_numerator", "needs_denominator", "needs_value", "whole_numbers", "is_percentage"]
 
 
 def _period_end_key(period: pd.Series) -> pd.Series:
@@ -138,9 +85,12 @@ def _period_end_key(period: pd.Series) -> pd.Series:
     return period.where(period.str.len() == 7, period + "-12")
 
 
+@cache
 def row_schema() -> pa.DataFrameSchema:
-    """Stage 1: types, code lists, formats and ranges of each column (the model)."""
-    return SubmissionRow.to_schema()
+    """Stage 1: types, code lists, formats and ranges of each column, and the key (the model's
+    columns with the checks of the rule records; unique_cell is vectorised: pandera's own
+    `unique` reshapes its failures row by row, which takes minutes on a file of repeats)."""
+    return RULES.schema(SubmissionRow)
 
 
 def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.DataFrameSchema:
@@ -155,10 +105,7 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
     def known(df: pd.DataFrame) -> pd.Series:
         return df["indicator"].isin(series.index)
 
-    def rule(fn, name: str) -> pa.Check:
-        return pa.Check(fn, name=name, error=name)
-
-    share = lambda df: lookup(df, "share")
+    rule = lambda fn, name: RULES.check(name, fn)  # the record of each rule: its column and messages
     checks = [
         # District-level series: the 10 districts, plus optionally a KBH row per cell as the
         # department's control total (checked, never used: the city is the sum of the districts).
@@ -169,16 +116,16 @@ def context_schema(catalog: Catalog, department: str, round_key: str) -> pa.Data
         rule(lambda df: ~known(df) | pd.Series(
             [g in gs.split(",") for g, gs in zip(df["group"], lookup(df, "groups"))], index=df.index, dtype=bool),
              "group_used_by_series"),
-        rule(lambda df: ~known(df) | lookup(df, "reported") | df["numerator"].notna(), "numerator_present"),
-        rule(lambda df: ~known(df) | ~(share(df) | lookup(df, "mean")) | df["denominator"].notna(),
+        rule(lambda df: ~known(df) | ~lookup(df, "needs_numerator") | df["numerator"].notna(), "numerator_present"),
+        rule(lambda df: ~known(df) | ~lookup(df, "needs_denominator") | df["denominator"].notna(),
              "denominator_present"),
-        rule(lambda df: ~known(df) | (lookup(df, "reported") == df["value"].notna()),
+        rule(lambda df: ~known(df) | (lookup(df, "needs_value") == df["value"].notna()),
              "value_present_for_reported_series"),
-        rule(lambda df: ~known(df) | ~(share(df) | lookup(df, "count_only"))
+        rule(lambda df: ~known(df) | ~lookup(df, "whole_numbers")
              | ((df["numerator"].isna() | (df["numerator"] % 1 == 0))
                 & (df["denominator"].isna() | (df["denominator"] % 1 == 0))),
              "counts_are_whole_numbers"),
-        rule(lambda df: ~known(df) | ~share(df) | df["numerator"].isna() | df["denominator"].isna()
+        rule(lambda df: ~known(df) | ~lookup(df, "is_percentage") | df["numerator"].isna() | df["denominator"].isna()
              | (df["numerator"] <= df["denominator"]), "numerator_at_most_denominator"),
         rule(_sex_total_or_split, "sex_total_or_split"),
         rule(lambda df: ~known(df) | ~lookup(df, "sex_cut") | df["sex"].isin(["F", "M"]), "sex_split_required"),

@@ -90,7 +90,7 @@ def test_published_district_values_hide_every_figure_of_a_suppressed_cell(sample
 def test_a_small_period_increment_of_a_cumulative_count_hides_the_period():
     def period(date, nums):
         t = table(nums, [None] * 10, share=False).assign(
-            reference_period=date, reference_date=pd.Timestamp(date + "-01"), computation="cumulative_count")
+            reference_period=date, reference_date=pd.Timestamp(date + "-01"), is_cumulative=True)
         return suppress(t, RULES)
 
     base = [10 * MIN_COUNT * k for k in range(1, 11)]

@@ -25,14 +25,18 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from schemas.code_lists import computations_with
+
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG_PATH = ROOT / "catalog" / "indicators.yaml"
 COLUMNS = ["department", "round", "indicator", "reference_period", "district", "subunit", "group",
            "sex", "numerator", "denominator", "value", "sd", "note"]
 DISTRICTS = ["IND", "OST", "NOR", "VES", "VAL", "VAN", "BRH", "BIS", "AMO", "AMV"]
 CITY = "KBH"
-SHARE = {"rate", "gap_rate"}
-MEAN = {"mean", "gap_mean"}
+# What a computation needs of a row: the code list schemas/code_lists/computations.csv
+SHARE = computations_with("is_percentage")  # whole numbers, numerator <= denominator
+MEAN = computations_with("is_mean")         # numerator = a sum of values, with the cell's sd
+REPORTED = computations_with("needs_value")  # a `value` instead of counts
 
 
 def round_keys(n: int, first: str = "2006-11") -> list[str]:
@@ -57,7 +61,7 @@ def series_by_department(catalog: dict) -> dict[str, list[dict]]:
             "indicator": source,
             "share": bool(comps & SHARE),
             "mean": bool(comps & MEAN),
-            "reported": comps == {"reported"},
+            "reported": bool(comps & REPORTED),
             "groups": groups,
             # a series cut by sex (EMP-M -> EMP-1/EMP-2) is delivered as F + M, the others as T
             "sexes": ["F", "M"] if any(i.get("sex") for i in inds) else ["T"],

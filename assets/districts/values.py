@@ -11,8 +11,6 @@ from core import disclosure
 from core.disclosure import DisclosureRules
 from core.rounding import half_away
 
-SHARE_COMPUTATIONS = {"rate", "count", "cumulative_count"}  # a count of persons/units to divide up
-
 PUBLIC_COLUMNS = [
     "indicator", "area", "district", "district_name", "is_city", "reference_period", "reference_date",
     "period_type", "value", "city_value", "deviation_from_city", "rank", "ranked_districts",
@@ -47,7 +45,8 @@ def build_district_values(breakdown: pd.DataFrame, districts: pd.DataFrame, rule
     df["city_value"] = half_away(df["city_value"].astype("float64"), dec)
     df["deviation_from_city"] = np.where(df["is_city"], np.nan, half_away(df["value"] - df["city_value"], dec))
 
-    shareable = df["computation"].isin(SHARE_COMPUTATIONS) & ~hidden & df["city_numerator"].gt(0)
+    # a count of persons or units to divide up (computations.csv: publishes_share_of_city)
+    shareable = df["publishes_share_of_city"].astype(bool) & ~hidden & df["city_numerator"].gt(0)
     df["share_of_city"] = np.where(shareable, 100 * df["numerator"] / df["city_numerator"], np.nan)
     df["share_of_city"] = half_away(df["share_of_city"], 1)
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.rounding import half_away
+from schemas.code_lists import computation
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 
@@ -133,42 +134,69 @@ def _ok(*xs) -> bool:
     return all(x is not None and not (isinstance(x, float) and math.isnan(x)) for x in xs)
 
 
+def _two_proportion(prev: Measurement, cur: Measurement) -> float | None:
+    if not _ok(prev.numerator, prev.denominator, cur.numerator, cur.denominator):
+        return None
+    return two_proportion_test(prev.numerator, prev.denominator, cur.numerator, cur.denominator)[1]
+
+
+def _gap_of_proportions(prev: Measurement, cur: Measurement) -> float | None:
+    a = (prev.reference_numerator, prev.reference_denominator, prev.numerator, prev.denominator)
+    b = (cur.reference_numerator, cur.reference_denominator, cur.numerator, cur.denominator)
+    return gap_of_proportions_test(a, b)[1] if _ok(*a, *b) else None
+
+
+def _gap_of_means(prev: Measurement, cur: Measurement) -> float | None:
+    if not _ok(prev.reference_numerator, prev.reference_denominator, prev.reference_sd, prev.numerator,
+               prev.denominator, prev.group_sd, cur.reference_numerator, cur.reference_denominator,
+               cur.reference_sd, cur.numerator, cur.denominator, cur.group_sd):
+        return None
+    mean = lambda s, n: s / n
+    return gap_of_means_test(
+        (mean(prev.reference_numerator, prev.reference_denominator), prev.reference_sd,
+         prev.reference_denominator, mean(prev.numerator, prev.denominator), prev.group_sd, prev.denominator),
+        (mean(cur.reference_numerator, cur.reference_denominator), cur.reference_sd,
+         cur.reference_denominator, mean(cur.numerator, cur.denominator), cur.group_sd, cur.denominator))[1]
+
+
+def _difference_of_means(prev: Measurement, cur: Measurement) -> float | None:
+    if not _ok(prev.numerator, prev.denominator, prev.group_sd, cur.numerator, cur.denominator, cur.group_sd):
+        return None
+    return difference_of_means_test(prev.numerator / prev.denominator, prev.group_sd, prev.denominator,
+                                    cur.numerator / cur.denominator, cur.group_sd, cur.denominator)[1]
+
+
+# The code list's `test` (schemas/code_lists/computations.csv) -> its name in `test`, and its p-value
+# from two measurements (None when their counts are missing).
+TESTS = {
+    "two_proportion": ("two-proportion z-test", _two_proportion),
+    "gap_of_proportions": ("z-test on the change in the gap of proportions", _gap_of_proportions),
+    "gap_of_means": ("z-test on the change in the gap of means", _gap_of_means),
+    "difference_of_means": ("z-test on the change in the mean", _difference_of_means),
+}
+
+
+def _for(sources: str, series: Series) -> bool:
+    """Whether a test meant for `sources` (survey, all, none) applies to the series' source kind."""
+    return sources == "all" or (sources == "survey" and series.source_kind == "survey")
+
+
 def _test(series: Series, prev: Measurement, cur: Measurement) -> tuple[str, float] | None:
     """(test name, p) where the catalog calls for a significance test and the counts allow it."""
-    comp, survey = series.computation, series.source_kind == "survey"
+    spec = computation(series.computation)
+    if spec.test not in TESTS or not _for(spec.test_for, series):
+        return None
+    name, p_value = TESTS[spec.test]
     try:
-        if comp == "rate" and survey and _ok(prev.numerator, prev.denominator, cur.numerator, cur.denominator):
-            return "two-proportion z-test", two_proportion_test(
-                prev.numerator, prev.denominator, cur.numerator, cur.denominator)[1]
-        if comp == "gap_rate" and survey and _ok(
-                prev.reference_numerator, prev.reference_denominator, prev.numerator, prev.denominator,
-                cur.reference_numerator, cur.reference_denominator, cur.numerator, cur.denominator):
-            return "z-test on the change in the gap of proportions", gap_of_proportions_test(
-                (prev.reference_numerator, prev.reference_denominator, prev.numerator, prev.denominator),
-                (cur.reference_numerator, cur.reference_denominator, cur.numerator, cur.denominator))[1]
-        if comp == "gap_mean" and _ok(
-                prev.reference_numerator, prev.reference_denominator, prev.reference_sd, prev.numerator,
-                prev.denominator, prev.group_sd, cur.reference_numerator, cur.reference_denominator,
-                cur.reference_sd, cur.numerator, cur.denominator, cur.group_sd):
-            mean = lambda s, n: s / n
-            return "z-test on the change in the gap of means", gap_of_means_test(
-                (mean(prev.reference_numerator, prev.reference_denominator), prev.reference_sd,
-                 prev.reference_denominator, mean(prev.numerator, prev.denominator), prev.group_sd, prev.denominator),
-                (mean(cur.reference_numerator, cur.reference_denominator), cur.reference_sd,
-                 cur.reference_denominator, mean(cur.numerator, cur.denominator), cur.group_sd, cur.denominator))[1]
-        if comp == "mean" and _ok(prev.numerator, prev.denominator, prev.group_sd, cur.numerator,
-                                  cur.denominator, cur.group_sd):
-            return "z-test on the change in the mean", difference_of_means_test(
-                prev.numerator / prev.denominator, prev.group_sd, prev.denominator,
-                cur.numerator / cur.denominator, cur.group_sd, cur.denominator)[1]
+        p = p_value(prev, cur)
     except (ZeroDivisionError, ValueError):
         return None
-    return None
+    return None if p is None else (name, p)
 
 
 def _needs_test(series: Series) -> bool:
-    return series.computation == "gap_mean" or (
-        series.source_kind == "survey" and series.computation in ("rate", "gap_rate", "mean"))
+    spec = computation(series.computation)
+    return spec.test in TESTS and _for(spec.test_expected_for, series)
 
 
 def judge(series: Series, prev: Measurement | None, cur: Measurement, break_reason: str | None = None) -> Judgement:

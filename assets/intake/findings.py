@@ -14,51 +14,14 @@ import numpy as np
 import pandas as pd
 
 from assets.intake.reader_base import quoted
-from schemas.code_lists import codes, load_code_list
-from schemas.kinds import Kind
-from schemas.submission import KEY, LABELS_DA
+from schemas.code_lists import load_code_list
+from schemas.kinds import KINDS, Kind
+from schemas.rule_set import IsIn, Rule, RuleSet
+from schemas.submission import LABELS_DA
 
 FINDING_COLUMNS = ["file", "row", "column", "rule", "value", "message"]
 MAX_LISTED_PER_RULE = 20
-CODE_LISTS = {"department": "departments", "district": "districts", "group": "groups", "sex": "sexes"}
-
-
-def rule_name(check: str, column: str | None) -> str:
-    """pandera's check label -> our stable rule name."""
-    check = str(check)
-    if check.startswith("isin("):
-        return f"{column}_in_code_list"
-    if check.startswith("str_matches("):
-        return f"{column}_format"
-    if check.startswith("greater_than_or_equal_to("):
-        return "not_negative"
-    if check.startswith(("coerce_dtype(", "dtype(")):
-        return "is_a_number"
-    if check == "not_nullable":
-        return "required_value"
-    if check == "column_in_dataframe":
-        return "required_column"
-    if check == "column_in_schema":
-        return "unknown_column"
-    if check in ("multiple_fields_uniqueness", "field_uniqueness", "duplicates"):
-        return "unique_cell"
-    return check
-
-
-RULE_TEXT_EXTRA = {
-    "not_negative": "the number cannot be negative",
-    "is_a_number": "the cell must be a number",
-    "required_value": "the cell cannot be empty",
-    "required_column": "a required column is missing",
-    "unknown_column": "the column is not part of the template (allowed: see docs/submissions.md)",
-    "unique_cell": "the same cell (" + ", ".join(KEY) + ") is given more than once",
-    "formula_without_value": "the cell holds a formula saved without its result: save the file in Excel, or type "
-                             "the value",
-    "row_width": "the row has more cells than the header: a separator inside a text must be quoted; write a "
-                 "decimal number with a point (7.5) and a whole number without a thousands separator (1289)",
-    "number_format": "a number that could be read two ways, or not written as a plain number (docs/submissions.md, "
-                     "Formats)",
-}
+DID_YOU_MEAN = {"da": "mente du {code}{name}?", "en": "did you mean {code}{name}?"}
 
 
 def _fold(text: str) -> str:
@@ -69,10 +32,10 @@ def _fold(text: str) -> str:
 
 
 @cache
-def _aliases(column: str) -> dict[str, tuple[str, str]]:
-    """Folded code, name and name part -> (code, the name shown), for one code-list column; an
-    alias two codes share (Amager) is left out."""
-    table = load_code_list(CODE_LISTS[column])
+def _aliases(code_list: str) -> dict[str, tuple[str, str]]:
+    """Folded code, name and name part -> (code, the name shown), for one code list; an alias two
+    codes share (Amager) is left out."""
+    table = load_code_list(code_list)
     names = [c for c in table.columns if c not in ("code", "number", "owner", "main_department")]
     found: dict[str, set[tuple[str, str]]] = {}
     for row in table.itertuples(index=False):
@@ -86,11 +49,11 @@ def _aliases(column: str) -> dict[str, tuple[str, str]]:
     return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
 
 
-def suggest(column: str, value) -> str | None:
-    """'did you mean NOR (Nørrebro)?' for a value that is not a code of the column's code list."""
-    if column not in CODE_LISTS or not isinstance(value, str) or not 0 < len(value) <= 60:
+def _closest(code_list: str, value) -> tuple[str, str] | None:
+    """(code, its name) of the code list that `value` clearly means, if any."""
+    if not isinstance(value, str) or not 0 < len(value) <= 60:
         return None
-    aliases = _aliases(column)
+    aliases = _aliases(code_list)
     key = _fold(value)
     hit = aliases.get(key)
     if hit is None and key:
@@ -99,9 +62,23 @@ def suggest(column: str, value) -> str | None:
         rival = next((r for r, a in scored[1:] if aliases[a][0] != aliases[best[1]][0]), 0.0)
         # close to one code and clearly closer than to any other (Amager: Øst or Vest? no guess)
         hit = aliases[best[1]] if best[0] >= 0.75 and best[0] - rival > 0.1 else None
-    if hit is None or hit[0] == value:
-        return None
-    return f"did you mean {hit[0]}" + (f" ({hit[1]})" if hit[1] else "") + "?"
+    return None if hit is None or hit[0] == value else hit
+
+
+def _code_list(rule: Rule | None) -> str | None:
+    return rule.check.code_list if rule is not None and isinstance(rule.check, IsIn) else None
+
+
+def _did_you_mean(code_list: str | None, value, lang: str) -> str | None:
+    hit = _closest(code_list, value) if code_list else None
+    return DID_YOU_MEAN[lang].format(code=hit[0], name=f" ({hit[1]})" if hit[1] else "") if hit else None
+
+
+def suggest(column: str, value, rules: RuleSet = KINDS["indicators"].rules, lang: str = "en") -> str | None:
+    """'did you mean NOR (Nørrebro)?' for a value that is not a code of the column's code list
+    (the code list of the column's isin rule)."""
+    code_list = next((_code_list(r) for r in rules if column in r.columns and _code_list(r)), None)
+    return _did_you_mean(code_list, value, lang)
 
 
 def _month_before(round_key: str) -> str:
@@ -109,26 +86,21 @@ def _month_before(round_key: str) -> str:
     return f"{y - 1}-12" if m == 1 else f"{y}-{m - 1:02d}"
 
 
-def explain(rule: str, kind: Kind, column=None, value=None, round_key: str | None = None) -> str:
-    if rule.endswith("_in_code_list"):
-        col = rule[: -len("_in_code_list")]
-        lst = CODE_LISTS.get(col)
-        allowed = f": {', '.join(codes(lst))}" if lst else ""
-        hint = suggest(col, value)
-        return (f"{hint} " if hint else "") + f"'{col}' must be a code from the {lst or col} code list{allowed}"
-    if rule == "period_not_after_round" and round_key and isinstance(value, str):
-        example = f"give the month of the measurement, e.g. {_month_before(round_key)}"
-        if re.fullmatch(r"\d{4}", value):
-            return (f"a year ({value}) counts as December {value}, after the round's month {round_key}; {example}")
-        return f"{value} is after the round's month {round_key}: a measurement cannot be dated later; {example}"
-    if rule in RULE_TEXT_EXTRA:
-        return RULE_TEXT_EXTRA[rule]
-    if rule.endswith("_format"):
-        col = rule[: -len("_format")]
-        fmt = {"round": "YYYY-05 or YYYY-11", "reference_period": "YYYY-MM or YYYY",
-               "indicator": "a code such as EMP-M"}.get(col, "the template's format")
-        return f"'{col}' must have the format {fmt}"
-    return kind.rule_text.get(rule) or rule
+def explain(rule: str, kind: Kind, column=None, value=None, round_key: str | None = None) -> tuple[str, str] | None:
+    """The rule's message in Danish and English, from its record: the variant for the offending
+    value (a month or a year after the round) where the record has one, and for a code-list
+    value a "did you mean" in front. None for a rule without a record (a reader's rule whose
+    finding carries its own message)."""
+    record = kind.rules.get(rule)
+    if record is None:
+        return None
+    variant, fields = None, {}
+    if round_key and isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2})?", value):
+        variant = "year" if len(value) == 4 else "month"
+        fields = {"value": value, "round": round_key, "month_before": _month_before(round_key)}
+    hints = [_did_you_mean(_code_list(record), value, lang) for lang in ("da", "en")]
+    da, en = (f"{hint} {text}" if hint else text for hint, text in zip(hints, record.texts(variant, **fields)))
+    return da, en
 
 
 def _present(v) -> bool:
@@ -142,13 +114,16 @@ def message(r, kind: Kind, round_key: str | None = None) -> str:
     where = (f"{r['file']}" + (f", row {r['row']}" if _present(r["row"]) else "")
              + (f", column {column}" if has_column else ""))
     val = f": {quoted(r['value'])}" if _present(r["value"]) else ""
-    return f"{where}{val} — rule {r['rule']}: {explain(r['rule'], kind, r['column'], r['value'], round_key)}"
+    texts = explain(r["rule"], kind, r["column"], r["value"], round_key)
+    return f"{where}{val} — rule {r['rule']}" + (f": {texts[0]} (English: {texts[1]})" if texts else "")
 
 
 def raw_findings(file: str, cases: pd.DataFrame, kind: Kind) -> pd.DataFrame:
-    """pandera's failure cases -> findings without messages (file, row, column, rule, value),
-    vectorised: a million failing cells cost no Python loop (the rule, the column named and
-    whether the value is shown are worked out once per distinct check and column)."""
+    """pandera's failure cases, each labelled with its rule's name (the check's name, or for a
+    failure pandera finds itself the rule of its reason code: assets/intake/validation.py), ->
+    findings without messages (file, row, column, rule, value), vectorised: a million failing
+    cells cost no Python loop (the rule, the column named and whether the value is shown are
+    worked out once per distinct check and column)."""
     if cases.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS[:-1])
     ctx = cases["schema_context"].astype(str).to_numpy()
@@ -161,21 +136,20 @@ def raw_findings(file: str, cases: pd.DataFrame, kind: Kind) -> pd.DataFrame:
     first, codes = np.unique(combined, return_index=True, return_inverse=True)[1:]
     uniques = labels.iloc[first].itertuples(index=False)
     rules, columns, shows, from_case = [], [], [], []
-    for c_ctx, c_check, c_col in uniques:
+    for c_ctx, rule, c_col in uniques:  # every check is labelled with its rule's name
         is_col = c_ctx == "Column"
-        rule = rule_name(c_check, c_col if is_col else None)
+        record = kind.rules.get(rule)
+        named_in_case = not is_col and record is not None and record.column_in_failure_case
         if is_col:
             column = c_col
-        elif rule in ("required_column", "unknown_column"):
+        elif named_in_case:
             column = None  # the failure case names the column
-        elif rule == "unique_cell":
-            column = kind.columns[2]  # the first key column after department and round
         else:
-            column = kind.rule_columns.get(rule, c_col)
+            column = record.column if record is not None and record.column else c_col
         rules.append(rule)
         columns.append(column)
         shows.append(is_col)
-        from_case.append(not is_col and rule in ("required_column", "unknown_column"))
+        from_case.append(named_in_case)
     rule = np.asarray(rules, dtype=object)[codes]
     column = np.asarray(columns, dtype=object)[codes]
     failure = cases["failure_case"].to_numpy(dtype=object)

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from schemas.rule_set import RuleSet
+
 CASE_COLUMNS = ["schema_context", "column", "check", "check_number", "failure_case", "index"]
 
 
@@ -29,9 +31,10 @@ def _is_float(column: pa.Column) -> bool:
     return column.dtype is not None and "float" in str(column.dtype)
 
 
-def column_failures(schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFrame:
-    """Failure cases (pandera's layout and check labels) of the schema's column rules: coercion to a
-    number, nullability and each column check. Nothing when the columns themselves are wrong
+def column_failures(schema: pa.DataFrameSchema, df: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
+    """Failure cases (pandera's layout) of the schema's column rules, each labelled with its rule's
+    name: coercion to a number and nullability (the rules of pandera's reason codes for them), and
+    each column check (named after its rule). Nothing when the columns themselves are wrong
     (missing or unknown ones): pandera reports that."""
     if set(schema.columns) != set(df.columns):
         return pd.DataFrame(columns=CASE_COLUMNS)
@@ -43,9 +46,9 @@ def column_failures(schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFram
         if _is_float(column):
             values = pd.to_numeric(raw, errors="coerce")
             broken = present & values.isna()
-            out.append(_cases(name, f"coerce_dtype('{column.dtype}')", broken, raw))
+            out.append(_cases(name, rules.for_reason("DATATYPE_COERCION"), broken, raw))
         if not column.nullable:
-            out.append(_cases(name, "not_nullable", ~present, raw))
+            out.append(_cases(name, rules.for_reason("SERIES_CONTAINS_NULLS"), ~present, raw))
         judged = present & ~broken
         for check in column.checks:
             try:
@@ -54,7 +57,7 @@ def column_failures(schema: pa.DataFrameSchema, df: pd.DataFrame) -> pd.DataFram
                 continue
             failing = pd.Series(False, index=raw.index)
             failing[judged] = ~np.asarray(passed, dtype=bool)
-            out.append(_cases(name, f"{check.name}()", failing, raw))
+            out.append(_cases(name, check.name, failing, raw))
     out = [c for c in out if c is not None]
     if not out:
         return pd.DataFrame(columns=CASE_COLUMNS)

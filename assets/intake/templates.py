@@ -23,8 +23,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assets.intake.neutral import csv_cell
-from schemas.catalog import MEAN_COMPUTATIONS, SHARE_COMPUTATIONS, Catalog
-from schemas.code_lists import CITY, codes, district_codes, load_code_list
+from schemas.catalog import Catalog
+from schemas.code_lists import CITY, codes, computation, district_codes, load_code_list
 from schemas.submission import COLUMNS, LABELS_DA, ROUND_RE
 
 SHEET = "Indberetning"
@@ -69,8 +69,9 @@ def series_rows(catalog: Catalog, department: str) -> list[dict]:
     for source, members in catalog.series_of(department).items():
         comps = {m.computation for m in members}
         groups = {g for m in members for g in (m.group, m.reference_group) if g}
-        reported = comps == {"reported"}
-        mean = bool(comps & MEAN_COMPUTATIONS)
+        needs = [computation(c) for c in comps]  # schemas/code_lists/computations.csv
+        reported = any(n.needs_value for n in needs)
+        mean = any(n.uses_sd for n in needs)
         out.append({
             "indicator": source,
             "districts": members[0].districts,
@@ -78,7 +79,7 @@ def series_rows(catalog: Catalog, department: str) -> list[dict]:
             "sexes": ["F", "M"] if any(m.sex for m in members) else ["T"],
             "reported": reported,
             "mean": mean,
-            "share": bool(comps & SHARE_COMPUTATIONS),
+            "share": any(n.is_percentage for n in needs),
             "computation": ", ".join(sorted(comps)),
             "fill": ["value"] if reported else (["numerator", "denominator", "sd"] if mean
                                                 else ["numerator", "denominator"]),

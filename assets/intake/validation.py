@@ -108,6 +108,16 @@ def _without_knock_on(cases: pd.DataFrame) -> pd.DataFrame:
     return cases[~crashed]
 
 
+def _named(e: pa.errors.SchemaErrors, kind: Kind) -> pd.DataFrame:
+    """pandera's failure cases with each labelled by its rule's name: a check of ours carries it
+    already; a failure pandera finds itself (a column missing or unknown, a cell that is not a
+    number or is empty) is the rule of its reason code (schemas/rules/submission_rules.yaml)."""
+    names = {str(err.check): kind.rules.for_reason(err.reason_code) for err in e.schema_errors
+             if not isinstance(err.check, pa.Check)}
+    cases = e.failure_cases
+    return cases.assign(check=cases["check"].map(lambda c: names.get(str(c)) or c))
+
+
 def _split(schema: pa.DataFrameSchema) -> tuple[pa.DataFrameSchema, list[pa.Check]]:
     """The schema's column checks (validated by pandera), and its checks on the whole frame."""
     columns_only = copy.copy(schema)  # the model's schema is cached: never changed in place
@@ -226,13 +236,13 @@ def _validate(result: ValidationResult, name: str, data: bytes, catalog: Catalog
     if problems:  # rows too wide, ambiguous numbers: reported, and their rows kept out of the schema checks
         found.append(pd.DataFrame(problems, columns=FINDING_COLUMNS))
     schema, frame_checks = _split(spec.row_schema())
-    pre = column_failures(schema, rows)  # vectorised: rows breaking a column rule never reach pandera
+    pre = column_failures(schema, rows, spec.rules)  # vectorised: rows breaking a column rule never reach pandera
     pre_bad = rows.index.intersection(pd.to_numeric(pre["index"], errors="coerce").dropna().astype(int))
     typed, cases, pandera_failed = None, [pre], False
     try:
         typed = schema.validate(rows.drop(index=pre_bad), lazy=True)
     except pa.errors.SchemaErrors as e:
-        cases.append(_without_knock_on(e.failure_cases))
+        cases.append(_without_knock_on(_named(e, spec)))
         pandera_failed = True
     cases.append(run_frame_checks(frame_checks, rows))
     cases = [c for c in cases if len(c)]

@@ -6,11 +6,13 @@ SELECT
     city.value     AS city_value,
     city.numerator AS city_numerator,
     c.computation, c.decimals, c.unit, c.direction, c.counts_persons,
-    c.computation IN ('rate', 'gap_rate', 'mean', 'gap_mean') AS has_denominator,
-    c.computation IN ('rate', 'gap_rate') AS is_share,
-    o.published_round, o.catalog_version
+    k.needs_denominator AS has_denominator,
+    k.is_percentage AS is_share,
+    o.published_round, o.catalog_version,
+    k.publishes_share_of_city, k.is_cumulative
 FROM indicator_observations o
 JOIN indicator_catalog c ON o.indicator = c.code
+JOIN code_computations k ON k.code = c.computation  -- what the computation implies (computations.csv)
 JOIN indicator_observations city
   ON city.indicator = o.indicator AND city.reference_period = o.reference_period AND city.district = 'KBH'
 WHERE c.districts

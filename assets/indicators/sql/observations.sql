@@ -45,8 +45,11 @@ agg AS (
     GROUP BY code, unit, reference_period
 ),
 valued AS (
-    SELECT *,
-        CASE computation
+    -- The formula of each computation is its definition, spelled here once (docs/catalog.md,
+    -- "Computations"); what a computation implies beyond it (a percentage, a mean, a running sum)
+    -- is read from its code list, schemas/code_lists/computations.csv (code_computations).
+    SELECT agg.*, k.is_cumulative,
+        CASE agg.computation
             WHEN 'rate'      THEN 100 * gn / nullif(gd, 0)
             WHEN 'mean'      THEN gn / nullif(gd, 0)
             WHEN 'count'     THEN gn
@@ -55,18 +58,19 @@ valued AS (
             WHEN 'gap_mean'  THEN rn / nullif(rd, 0) - gn / nullif(gd, 0)
             WHEN 'reported'  THEN gv
         END AS raw_value,
-        CASE WHEN computation IN ('rate', 'gap_rate') THEN 100 * rn / nullif(rd, 0)
-             WHEN computation IN ('mean', 'gap_mean') THEN rn / nullif(rd, 0) END AS ref_value
+        CASE WHEN k.is_percentage THEN 100 * rn / nullif(rd, 0)
+             WHEN k.is_mean THEN rn / nullif(rd, 0) END AS ref_value
     FROM agg
+    JOIN code_computations AS k ON k.code = agg.computation
 )
 SELECT
     code AS indicator, area, reference_period, reference_date, period_type, unit AS district,
-    CASE WHEN computation = 'cumulative_count'
+    CASE WHEN is_cumulative
          THEN sum(raw_value) OVER (PARTITION BY code, unit ORDER BY reference_date
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
          ELSE raw_value END AS value,
     ref_value AS reference_value,
-    CASE WHEN computation = 'cumulative_count'
+    CASE WHEN is_cumulative
          THEN sum(gn) OVER (PARTITION BY code, unit ORDER BY reference_date
                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
          ELSE gn END AS numerator,
