@@ -24,6 +24,7 @@ from pandera.errors import SchemaErrorReason
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas.code_lists import CODE_LIST_DIR, codes
+from schemas.rounds import ROUND_RE
 from schemas.yaml_model import load_yaml_model
 
 RULES_PATH = Path(__file__).resolve().parent / "rules" / "submission_rules.yaml"
@@ -65,19 +66,34 @@ class IsIn(_Strict):
         return [c for c in listed if c not in self.exclude]
 
 
+# Patterns kept with the concept they belong to, named in a rule as `rule: <name>`
+NAMED_PATTERNS = {"round": ROUND_RE}   # schemas/rounds.py: the one round rule
+
+
 class Matches(_Strict):
-    """The text matches a regular expression."""
+    """The text matches a regular expression: `pattern`, or the named one `rule` (NAMED_PATTERNS)."""
     kind: Literal["matches"]
-    pattern: str
+    pattern: str | None = None
+    rule: Literal["round"] | None = None
 
     @field_validator("pattern")
     @classmethod
-    def _compiles(cls, v: str) -> str:
+    def _compiles(cls, v: str | None) -> str | None:
         try:
-            re.compile(v)
+            re.compile(v or "")
         except re.error as e:
             raise ValueError(f"not a regular expression: {e}") from None
         return v
+
+    @model_validator(mode="after")
+    def _one_pattern(self) -> Matches:
+        if (self.pattern is None) == (self.rule is None):
+            raise ValueError("give either pattern or rule")
+        return self
+
+    @property
+    def regex(self) -> str:
+        return self.pattern if self.pattern is not None else NAMED_PATTERNS[self.rule]
 
 
 class AtLeast(_Strict):
@@ -212,7 +228,7 @@ class Rule:
         if isinstance(c, IsIn):
             return pa.Check.isin(c.allowed(), **named)
         if isinstance(c, Matches):
-            return pa.Check.str_matches(c.pattern, **named)
+            return pa.Check.str_matches(c.regex, **named)
         if isinstance(c, AtLeast):
             return pa.Check.ge(c.min, **named)
         if isinstance(c, Unique):

@@ -18,7 +18,7 @@ from schemas.code_lists import CITY, codes, computation
 from schemas.rule_set import rules_for
 
 RULES = rules_for("indicators")  # schemas/rules/submission_rules.yaml
-ROUND_RE = RULES["round_format"].check.pattern
+ROUND_RE = RULES["round_format"].check.regex
 KEY = list(RULES["unique_cell"].check.key)
 REQUIRED_COLUMNS = ["department", "round", "indicator", "reference_period", "district", "group", "sex"]
 COLUMNS = REQUIRED_COLUMNS[:3] + ["reference_period", "district", "subunit", "group", "sex",
