@@ -33,6 +33,8 @@ class MinistryRuleSet(BaseModel):
 class HousingRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: str
+    # catalog indicators pooled into housing_district_shares (at least two, each once)
+    pooled_district_shares: list[str] = Field(min_length=2)
     city_types: list[CityType]
     ministry_rule_sets: list[MinistryRuleSet]
 
@@ -42,6 +44,8 @@ class HousingRules(BaseModel):
         for a, b in zip(sets, sets[1:]):
             if a.valid_to is None or a.valid_to >= b.valid_from:
                 raise ValueError(f"ministry rule sets {a.id} and {b.id} overlap")
+        if len(set(self.pooled_district_shares)) != len(self.pooled_district_shares):
+            raise ValueError("pooled_district_shares names an indicator twice")
         if not any(t.min_share == 0 for t in self.city_types):
             raise ValueError("city_types need a band starting at 0")
         return self

@@ -42,8 +42,13 @@ def housing_decomposition(con, ctx) -> dict:
 def housing_district_shares(con, ctx) -> dict:
     """Each district's share of the city's persons on transfer income in vulnerable and high-risk
     areas, after disclosure control."""
-    cells = con.execute(sql("housing_district_shares.sql")).fetchdf()
+    pooled = ctx.housing_rules.pooled_district_shares
+    known = {r[0] for r in con.execute("SELECT code FROM indicator_catalog WHERE districts").fetchall()}
+    if unknown := [code for code in pooled if code not in known]:
+        raise ValueError(f"housing_rules.yaml: pooled_district_shares names {unknown}, not district-level "
+                         "indicators of the catalog")
+    cells = con.execute(sql("housing_district_shares.sql"), {"pooled": pooled}).fetchdf()
     names = dict(con.execute("SELECT code, name FROM code_districts").fetchall())
-    shares = build_district_shares(cells, names, ctx.disclosure)
+    shares = build_district_shares(cells, names, ctx.disclosure, pooled)
     write_table(con, "housing_district_shares", shares, casts={"suppression_reason": "VARCHAR", "note": "VARCHAR"})
     return {}

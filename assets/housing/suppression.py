@@ -93,8 +93,10 @@ def publish_housing_summary(con) -> None:
         ORDER BY s.reference_period""", {"pooled_withheld": disclosure.POOLED_WITHHELD})
 
 
-def build_district_shares(cells: pd.DataFrame, names: dict, rules: DisclosureRules) -> pd.DataFrame:
-    cells = cells.assign(indicator="HOU-M2+HOU-1", counts_persons=True, has_denominator=True, is_share=True)
+def build_district_shares(cells: pd.DataFrame, names: dict, rules: DisclosureRules,
+                          pooled: list[str]) -> pd.DataFrame:
+    """housing_district_shares from the pooled district counts of the indicators `pooled`."""
+    cells = cells.assign(indicator="+".join(pooled), counts_persons=True, has_denominator=True, is_share=True)
     df = disclosure.suppress_districts(cells, rules, group=("reference_period",), cumulative=False)
     city_num = df[df["district"] == disclosure.CITY].set_index("reference_period")["numerator"]
     no_one = df["denominator"].fillna(0).eq(0)
