@@ -46,10 +46,11 @@ import dagster as dg
 from pipelines.definitions import defs
 graph = defs.resolve_asset_graph()
 node = graph.get(dg.AssetKey("sek_submissions"))
+area = graph.get(dg.AssetKey("citizenship_indicators"))
 print(json.dumps({"keys": sorted(k.to_user_string() for k in graph.get_all_asset_keys()),
                   "owners": list(node.owners), "group": node.group_name,
                   "checks": sorted(k.name for k in node.check_keys),
-                  "area_deps": sorted(k.to_user_string() for k in graph.get(dg.AssetKey("citizenship_indicators")).parent_keys)}))
+                  "area_deps": sorted(k.to_user_string() for k in area.parent_keys)}))
 """
 
 
