@@ -16,9 +16,9 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from core import rounding, settings
+from core import disclosure, rounding, settings
 from core.settings import private_dir
-from schemas.catalog import Catalog, DisclosureRules, load_catalog, load_disclosure_rules
+from schemas.catalog import Catalog, DisclosureRules, load_catalog
 from schemas.housing_rules import HousingRules, load_housing_rules
 
 CORE_SQL_DIR = Path(__file__).resolve().parent / "sql"   # the warehouse's own tables
@@ -100,8 +100,8 @@ class Warehouse(dg.ConfigurableResource):
         return load_housing_rules(self.catalog_path.parent / "housing_rules.yaml")
 
     def disclosure_rules(self) -> DisclosureRules:
-        """The disclosure rules kept beside the catalog (disclosure.yaml)."""
-        return load_disclosure_rules(self.catalog_path.parent / "disclosure.yaml")
+        """The disclosure rules kept beside the catalog (core/disclosure.py finds and loads them)."""
+        return disclosure.load_rules(self.catalog_path)
 
     @contextmanager
     def connect(self, wait_seconds: float = 300) -> Iterator[duckdb.DuckDBPyConnection]:
