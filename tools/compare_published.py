@@ -2,7 +2,7 @@
 """Compare what two builds published: every table of `barometer.duckdb` and every parquet mart.
 
     python tools/compare_published.py dump WAREHOUSE_DIR OUT_DIR
-    python tools/compare_published.py compare OUT_DIR_A OUT_DIR_B
+    python tools/compare_published.py compare OUT_DIR_A OUT_DIR_B [--digits N]
 
 `dump` copies each published table (the DuckDB file's tables and `marts/*.parquet`) into
 OUT_DIR as parquet, with its column names and types, so a build can be compared after the
@@ -12,6 +12,11 @@ multiset (DuckDB `EXCEPT ALL` both ways, so order and duplicates count; doubles 
 exactly). Columns that record wall-clock time (`TIMESTAMP` columns such as `frozen_at`,
 `last_received_at`) differ between any two runs and are compared by type and NULL pattern only.
 Exit status 0 when everything is identical, 1 otherwise, with one line per difference.
+
+`--digits N` compares DOUBLE columns to N significant digits instead of exactly. DuckDB sums
+doubles in parallel, so the order of the additions (and the last bits of an unrounded double
+such as a p-value) can differ between two runs of the same code on large inputs; figures
+published rounded are compared exactly either way. The output says which comparison was made.
 """
 
 from __future__ import annotations
@@ -49,7 +54,15 @@ def dump(warehouse: Path, out: Path) -> int:
     return 0
 
 
-def compare(a: Path, b: Path) -> int:
+def _column(name: str, typ: str, digits: int | None) -> str:
+    if typ.upper() in CLOCK_TYPES:
+        return f"({_q(name)} IS NULL) AS {_q(name)}"
+    if digits and typ.upper() == "DOUBLE":
+        return f"printf('%.{digits - 1}e', {_q(name)}) AS {_q(name)}"
+    return _q(name)
+
+
+def compare(a: Path, b: Path, digits: int | None = None) -> int:
     ma = json.loads((a / "manifest.json").read_text(encoding="utf-8"))
     mb = json.loads((b / "manifest.json").read_text(encoding="utf-8"))
     problems: list[str] = []
@@ -61,8 +74,7 @@ def compare(a: Path, b: Path) -> int:
         if ma[name] != mb[name]:
             problems.append(f"{name}: columns differ\n  A {ma[name]}\n  B {mb[name]}")
             continue
-        cols = ", ".join(
-            f"({_q(c)} IS NULL) AS {_q(c)}" if t.upper() in CLOCK_TYPES else _q(c) for c, t in ma[name])
+        cols = ", ".join(_column(c, t, digits) for c, t in ma[name])
         pa_, pb = f"read_parquet('{a / (name + '.parquet')}')", f"read_parquet('{b / (name + '.parquet')}')"
         n_a = con.execute(f"SELECT count(*) FROM {pa_}").fetchone()[0]
         n_b = con.execute(f"SELECT count(*) FROM {pb}").fetchone()[0]
@@ -74,7 +86,8 @@ def compare(a: Path, b: Path) -> int:
             problems.append(f"{name}: rows A {n_a}, B {n_b}; {only_a} only in A, {only_b} only in B")
     for p in problems:
         print(p)
-    print(f"compared {checked} tables: {'identical' if not problems else f'{len(problems)} difference(s)'}")
+    how = f"doubles to {digits} significant digits" if digits else "exactly"
+    print(f"compared {checked} tables ({how}): {'identical' if not problems else f'{len(problems)} difference(s)'}")
     return 1 if problems else 0
 
 
@@ -87,10 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("compare", help="compare two dumps")
     c.add_argument("a", type=Path)
     c.add_argument("b", type=Path)
+    c.add_argument("--digits", type=int, default=None, help="compare DOUBLE columns to N significant digits")
     args = ap.parse_args(argv)
     if args.cmd == "dump":
         return dump(args.warehouse, args.out)
-    return compare(args.a, args.b)
+    return compare(args.a, args.b, args.digits)
 
 
 if __name__ == "__main__":
