@@ -36,7 +36,8 @@ def test_identical_dumps_and_each_kind_of_difference(tool, sample_run, tmp_path,
     assert "identical" in capsys.readouterr().out
 
     table = b / "duckdb.barometer_latest.parquet"
-    _rewrite(table, "SELECT * REPLACE (CASE WHEN indicator = 'EMP-M' THEN value + 0.1 ELSE value END AS value) FROM {t}")
+    _rewrite(table, "SELECT * REPLACE (CASE WHEN indicator = 'EMP-M' THEN value + 0.1 ELSE value END AS value) "
+                    "FROM {t}")
     assert tool.main(["compare", str(a), str(b)]) == 1
     assert "duckdb.barometer_latest: rows A" in capsys.readouterr().out
 
