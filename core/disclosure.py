@@ -44,6 +44,7 @@ POOLED_WITHHELD = "pooled share withheld: too few areas of the type to protect a
 GROUP_PRIMARY = "primary: fewer than {d} persons aged 18-64, or 1-{c} persons with (or without) transfer income"
 GROUP_SECONDARY = "secondary: protects another suppressed group from subtraction from 'all'"
 GROUP_ALL = "secondary: too few groups to protect a suppressed one"
+LINKED = "secondary: protects a cell withheld in a linked table (same persons)"
 
 
 # ---------------------------------------------------------------- the rules (catalog/disclosure.yaml)
@@ -144,17 +145,120 @@ def secondary(out: pd.DataFrame, group: tuple[str, ...], threshold: int, reason:
 
 
 def suppress(cells: pd.DataFrame, rules: DisclosureRules,
-             group: tuple[str, ...] = ("indicator", "reference_period")) -> pd.DataFrame:
+             group: tuple[str, ...] = ("indicator", "reference_period"), linked=()) -> pd.DataFrame:
     """Add `suppressed` and `suppression_reason` to district cells (one row per district, the city
-    excluded), with columns numerator, denominator, counts_persons, has_denominator, is_share."""
+    excluded), with columns numerator, denominator, counts_persons, has_denominator, is_share.
+    `linked`: the linked sets of tables (links()), judged together (rule 7)."""
     out = cells.copy()
     out["suppression_reason"] = primary(out, rules)
     secondary(out, group, rules.min_count)
+    if len(linked):
+        suppress_linked(out, linked, rules.min_count)
     out["suppressed"] = out["suppression_reason"].notna()
     return out
 
 
 # ---------------------------------------------------------------- districts (rules 1-5)
+
+# ---------------------------------------------------------------- linked tables (rule 7)
+
+def pooled_table(parts) -> str:
+    """The name under which a pooled table's cells are judged (its indicator column)."""
+    return "+".join(parts)
+
+
+def links(catalog: pd.DataFrame, pooled: list[list[str]] = ()) -> list[frozenset[str]]:
+    """The linked sets, declared as data: tables published from the same persons, which are one
+    disclosure problem. `catalog`: indicator_catalog (code, source, districts): the district-level
+    indicators cut from one `source` (its total and its sex cuts: EMP-M, EMP-1, EMP-2); `pooled`:
+    each pooled table's parts (catalog/housing_rules.yaml pooled_district_shares: HOU-M2 + HOU-1
+    and the pooled table). Overlapping sets are merged."""
+    district = catalog[catalog["districts"].astype(bool)]
+    source = district["source"].fillna(district["code"])
+    sets = [frozenset(g) for _, g in district.groupby(source)["code"] if len(g) > 1]
+    sets += [frozenset([pooled_table(parts), *parts]) for parts in pooled]
+    merged: list[frozenset[str]] = []
+    for s in sets:
+        for m in [m for m in merged if m & s]:
+            merged.remove(m)
+            s = s | m
+        merged.append(frozenset(s))
+    return merged
+
+
+def _empty(cells: pd.DataFrame) -> pd.Series:
+    """Cells with nobody in scope (0 / 0): published as such, nothing to protect."""
+    return cells["has_denominator"].fillna(False).astype(bool) & cells["denominator"].fillna(0).eq(0)
+
+
+def _protected(cells: pd.DataFrame, threshold: int) -> bool:
+    """Rule 2 on one table's withheld cells: none, or at least two with people in scope holding
+    at least `threshold` persons with the trait and, for shares, without it."""
+    hidden = cells[cells["suppression_reason"].notna() & ~_empty(cells)]
+    if hidden.empty:
+        return True
+    counts = hidden["numerator"].fillna(0)
+    share = hidden["is_share"].fillna(False).astype(bool) & hidden["has_denominator"].fillna(False).astype(bool)
+    others = (hidden["denominator"].fillna(0) - counts).where(share, 0).clip(lower=0)
+    return len(hidden) >= 2 and counts.sum() >= threshold and (not share.any() or others.sum() >= threshold)
+
+
+def suppress_linked(out: pd.DataFrame, sets, threshold: int) -> None:
+    """Rule 7 in place: within each linked set and period, a district withheld in one table is
+    withheld in every table of the set (so no sum relation between the tables, total = sum of the
+    parts per district, gives it back); then, while some table of the set is not protected by rule
+    2 on those districts, the district with the fewest persons over the set's tables (smallest
+    positive sum first, then by code) is withheld in all of them. Every table of a set thus hides
+    the same districts, and a reader learns only each table's sum over them."""
+    for members in sets:
+        in_set = out["indicator"].isin(list(members))
+        for _, g in out[in_set].groupby("reference_period", sort=False):
+            empty = _empty(g)
+            while True:
+                hidden = set(g.loc[g["suppression_reason"].notna() & ~empty, "district"])
+                if not hidden:
+                    break
+                mark = g.index[g["district"].isin(hidden) & g["suppression_reason"].isna() & ~empty]
+                out.loc[mark, "suppression_reason"] = LINKED
+                g.loc[mark, "suppression_reason"] = LINKED
+                if all(_protected(t, threshold) for _, t in g.groupby("indicator")):
+                    break
+                rest = g[~g["district"].isin(hidden) & ~empty]
+                if rest.empty:
+                    break
+                sums = rest.groupby("district")["numerator"].sum()
+                order = sorted(sums.index, key=lambda d: (sums[d] <= 0, sums[d], d))
+                pick = g.index[(g["district"] == order[0]) & g["suppression_reason"].isna() & ~empty]
+                out.loc[pick, "suppression_reason"] = LINKED
+                g.loc[pick, "suppression_reason"] = LINKED
+
+
+JUDGED = ["indicator", "district", "reference_period", "reference_date", "numerator", "denominator",
+          "reference_denominator", "counts_persons", "has_denominator", "is_share", "is_cumulative"]
+
+
+def pooled_cells(cells: pd.DataFrame, parts) -> pd.DataFrame:
+    """A pooled table's district cells (its counts summed over `parts`), shaped to be judged as a
+    table of shares beside the district breakdown."""
+    return cells.assign(indicator=pooled_table(parts), counts_persons=True, has_denominator=True,
+                        is_share=True, is_cumulative=False)
+
+
+def judge_together(tables: list[pd.DataFrame], rules: DisclosureRules, linked) -> list[pd.DataFrame]:
+    """Rules 1-5 and 7 over several frames of district cells judged as one problem (the district
+    breakdown and the pooled tables: every asset that publishes a table of a linked set calls this
+    with the same frames, so they take the same decisions). Returns each frame, rows and order
+    kept, with `suppressed` and `suppression_reason`."""
+    slim = pd.concat([t.reindex(columns=JUDGED).assign(_frame=i, _row=np.arange(len(t)))
+                      for i, t in enumerate(tables)], ignore_index=True)
+    judged = suppress_districts(slim, rules, linked=linked)
+    out = []
+    for i, t in enumerate(tables):
+        j = judged[judged["_frame"] == i].sort_values("_row")
+        out.append(t.assign(suppressed=j["suppressed"].astype(bool).to_numpy(),
+                            suppression_reason=j["suppression_reason"].to_numpy()))
+    return out
+
 
 def suppress_small_increments(cells: pd.DataFrame, rules: DisclosureRules) -> pd.DataFrame:
     """Rule 5, cumulative counts: the difference of two published values is a period count of
@@ -181,11 +285,13 @@ def suppress_small_increments(cells: pd.DataFrame, rules: DisclosureRules) -> pd
 
 def suppress_districts(cells: pd.DataFrame, rules: DisclosureRules,
                        group: tuple[str, ...] = ("indicator", "reference_period"),
-                       cumulative: bool = True) -> pd.DataFrame:
+                       cumulative: bool = True, linked=()) -> pd.DataFrame:
     """Every district cell judged (`suppressed`, `suppression_reason`), the city's rows after them,
     never suppressed (the published margin). `cumulative`: judge cumulative counts' increments
-    (rule 5; needs columns is_cumulative and reference_date)."""
-    judged = suppress(cells[cells["district"] != CITY], rules, group=group)
+    (rule 5; needs columns is_cumulative and reference_date). `linked`: the linked sets (rule 7);
+    every table of a set must be among `cells`, and every asset publishing one of them judges the
+    same cells, so they take the same decisions."""
+    judged = suppress(cells[cells["district"] != CITY], rules, group=group, linked=linked)
     if cumulative:
         judged = suppress_small_increments(judged, rules)
     city = cells[cells["district"] == CITY].assign(suppressed=False, suppression_reason=None)

@@ -22,6 +22,8 @@ denominators D of every table (the true scale; the published city rate only roun
 3. Sum relations between linked tables, as intervals, propagated to a fixpoint:
    total = sum of parts for numerators, denominators and complements (d - n), per district
    (EMP-M = EMP-1 + EMP-2; pooled = HOU-M2 + HOU-1), so each part = total - other parts.
+   With `exact` (the second attack), the attacker knows every published cell's true counts
+   instead: the worst case of any rounding of the public columns.
 4. A withheld cell is recovered when its count with the trait, or without it, is between 1 and
    min_count - 1 and that count's interval is at most 3 wide (pinned to within +-1), or its
    denominator is below min_denominator and both n and d are pinned to within +-1.
@@ -150,15 +152,20 @@ def _published_cell(value, share, big_n: int, big_d: int):
     return [min(ns), max(ns)], [min(ds), max(ds)]
 
 
-def attack(truth, pub) -> list[tuple[str, str, tuple[int, int], list, list]]:
-    """Every withheld, sensitive cell the attacker pins: (table, district, true (yes, no), n, c)."""
+def attack(truth, pub, exact: bool = False) -> list[tuple[str, str, tuple[int, int], list, list]]:
+    """Every withheld, sensitive cell the attacker pins: (table, district, true (yes, no), n, c).
+    `exact`: the attacker knows every published cell's true counts (any precision of the public
+    columns), so the result cannot depend on how `share_of_city` and the rates are rounded."""
     big = {code: (sum(y for y, _ in cells.values()), sum(y + n for y, n in cells.values()))
            for code, cells in truth.items()}
     num, den = {}, {}
     for code, cells in pub.items():
         big_n, big_d = big[code]
         for d, (value, share, hidden) in cells.items():
-            if not hidden:
+            if not hidden and exact:
+                yes, no = truth[code][d]
+                num[code, d], den[code, d] = [yes, yes], [yes + no, yes + no]
+            elif not hidden:
                 num[code, d], den[code, d] = _published_cell(value, share, big_n, big_d)
         slack_n = big_n - sum(num[code, d][0] for d in cells if not cells[d][2])
         slack_d = big_d - sum(den[code, d][0] for d in cells if not cells[d][2])
@@ -207,8 +214,6 @@ def withheld_cells(pub) -> int:
     return sum(hidden for cells in pub.values() for _, _, hidden in cells.values())
 
 
-# today suppression is decided per table: the attack recovers cells (issue 13); removed with the rule
-@pytest.mark.xfail(strict=True, reason="linked tables are not yet suppressed together (issue 13)")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_no_withheld_count_is_recovered_from_linked_tables(seed):
     truth = generate(seed)
@@ -220,6 +225,7 @@ def test_no_withheld_count_is_recovered_from_linked_tables(seed):
     assert set(pub) == set(truth), sorted(pub)
     found = attack(truth, pub)
     print(f"seed {seed}: {withheld_cells(pub)} withheld cells, {len(found)} recovered")
+    found += [("exact published counts", *f) for f in attack(truth, pub, exact=True)]
     if found:
         pytest.fail(f"seed {seed}: {len(found)} of {withheld_cells(pub)} withheld cells recovered "
                     "(table, district, true (yes, no), numerator interval, complement interval):\n  "

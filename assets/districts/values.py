@@ -31,9 +31,12 @@ def _rank(g: pd.DataFrame) -> pd.Series:
     return pd.Series(np.nan, index=g.index)
 
 
-def build_district_values(breakdown: pd.DataFrame, districts: pd.DataFrame, rules: DisclosureRules) -> pd.DataFrame:
-    """`breakdown`: sql/district_breakdown.sql; `districts`: the districts code list."""
-    df = disclosure.suppress_districts(breakdown, rules)
+def build_district_values(breakdown: pd.DataFrame, districts: pd.DataFrame, rules: DisclosureRules,
+                          pooled: list[pd.DataFrame] = (), linked=()) -> pd.DataFrame:
+    """`breakdown`: sql/district_breakdown.sql; `districts`: the districts code list; `pooled`: the
+    pooled tables' cells (disclosure.pooled_cells) and `linked` the linked sets
+    (disclosure.links), judged together with the breakdown (docs/privacy.md rule 7)."""
+    df = disclosure.judge_together([breakdown, *pooled], rules, linked)[0]
     df["is_city"] = df["district"] == disclosure.CITY
     no_one = df["has_denominator"] & df["denominator"].fillna(0).eq(0)
     df["note"] = np.where(no_one, "no population in scope", None)

@@ -4,6 +4,7 @@ contract (contracts/<table>.yml): each takes the internal DuckDB connection and 
 beside the row count. The classification is sql/housing_areas.sql, the disclosure control
 suppression.py (docs/housing.md, docs/privacy.md rule 6)."""
 
+from assets.districts.build import linked_district_cells
 from assets.housing.suppression import (
     build_district_shares,
     publish_decomposition,
@@ -47,8 +48,9 @@ def housing_district_shares(con, ctx) -> dict:
     if unknown := [code for code in pooled if code not in known]:
         raise ValueError(f"housing_rules.yaml: pooled_district_shares names {unknown}, not district-level "
                          "indicators of the catalog")
-    cells = con.execute(sql("housing_district_shares.sql"), {"pooled": pooled}).fetchdf()
+    # judged with the tables it pools and every table linked to them, as district_values judges them
+    breakdown, cells, linked = linked_district_cells(con, pooled)
     names = dict(con.execute("SELECT code, name FROM code_districts").fetchall())
-    shares = build_district_shares(cells, names, ctx.disclosure, pooled)
+    shares = build_district_shares(cells, names, ctx.disclosure, breakdown, linked)
     write_table(con, "housing_district_shares", shares, casts={"suppression_reason": "VARCHAR", "note": "VARCHAR"})
     return {}

@@ -94,10 +94,10 @@ def publish_housing_summary(con) -> None:
 
 
 def build_district_shares(cells: pd.DataFrame, names: dict, rules: DisclosureRules,
-                          pooled: list[str]) -> pd.DataFrame:
-    """housing_district_shares from the pooled district counts of the indicators `pooled`."""
-    cells = cells.assign(indicator="+".join(pooled), counts_persons=True, has_denominator=True, is_share=True)
-    df = disclosure.suppress_districts(cells, rules, group=("reference_period",), cumulative=False)
+                          breakdown: pd.DataFrame, linked) -> pd.DataFrame:
+    """housing_district_shares from the pooled district counts (`cells`: disclosure.pooled_cells),
+    judged together with the district breakdown and the linked sets (docs/privacy.md rule 7)."""
+    df = disclosure.judge_together([breakdown, cells], rules, linked)[1]
     city_num = df[df["district"] == disclosure.CITY].set_index("reference_period")["numerator"]
     no_one = df["denominator"].fillna(0).eq(0)
     df["note"] = np.where(no_one, "no vulnerable or high-risk area in the district", None)
