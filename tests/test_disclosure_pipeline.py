@@ -141,7 +141,7 @@ def test_raised_thresholds_suppress_more(sample_run, raised_run):
     # the reasons name the thresholds applied
     assert reasons <= {disclosure.PRIMARY_SMALL_DENOMINATOR.format(n=RAISED.min_denominator),
                        disclosure.PRIMARY_SMALL_COUNT.format(n=RAISED.min_count), disclosure.SECONDARY,
-                       disclosure.INCREMENT.format(n=RAISED.min_count)}, reasons
+                       disclosure.INCREMENT.format(n=RAISED.min_count), disclosure.LINKED}, reasons
 
 
 def test_raised_thresholds_publish_no_district_cell_below_them(raised_run):
