@@ -223,6 +223,14 @@ def test_no_withheld_count_is_recovered_from_linked_tables(seed):
         run_barometer(raw, wh)
         pub = published(wh / "barometer.duckdb")
     assert set(pub) == set(truth), sorted(pub)
+    # rule 7: every table of a linked set withholds the same districts (district_values and
+    # housing_district_shares decide alike); a cell with nobody in scope has nothing to withhold
+    for total, parts in RELATIONS:
+        hidden = {code: {d for d, (_, _, h) in pub[code].items() if h} for code in (total, *parts)}
+        people = {code: {d for d, (y, n) in truth[code].items() if y + n} for code in hidden}
+        for d in DISTRICTS:
+            flags = {d in hidden[c] for c in hidden if d in people[c]}
+            assert len(flags) <= 1, (seed, total, d, {c: d in hidden[c] for c in hidden})
     found = attack(truth, pub)
     print(f"seed {seed}: {withheld_cells(pub)} withheld cells, {len(found)} recovered")
     found += [("exact published counts", *f) for f in attack(truth, pub, exact=True)]
