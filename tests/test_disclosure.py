@@ -140,3 +140,49 @@ def test_no_doc_or_contract_writes_a_threshold_beside_its_rule_name():
     found = [(p.name, m.group(0)) for p in texts for m in RULE_AND_NUMBER.finditer(
         BLOCK.sub("", p.read_text(encoding="utf-8")))]
     assert not found, f"thresholds copied beside their rule names (catalog/disclosure.yaml is the source): {found}"
+
+
+# ---------------------------------------------------------------- linked tables (rule 7)
+
+def test_links_are_read_from_the_catalog_and_the_housing_rules():
+    """The sex cuts share their `source` with the total; the pooled housing table its parts."""
+    from core import settings as core_settings
+    from core.disclosure import links, pooled_table
+    from schemas.catalog import load_catalog
+    from schemas.housing_rules import load_housing_rules
+
+    cat = load_catalog(core_settings.catalog_path())
+    frame = pd.DataFrame([{"code": i.code, "source": i.source, "districts": i.districts} for i in cat.indicators])
+    pooled = load_housing_rules(PROJECT / "catalog" / "housing_rules.yaml").pooled_district_shares
+    sets = links(frame, [pooled])
+    assert frozenset({"EMP-M", "EMP-1", "EMP-2"}) in sets
+    assert frozenset({pooled_table(pooled), *pooled}) in sets
+
+
+linked_cells = st.lists(st.tuples(st.tuples(st.integers(0, 6 * MIN_COUNT), st.integers(0, 2 * MIN_DEN)),
+                                  st.tuples(st.integers(0, 6 * MIN_COUNT), st.integers(0, 2 * MIN_DEN))),
+                        min_size=10, max_size=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(linked_cells, st.sampled_from([RULES, RAISED]))
+def test_linked_tables_withhold_the_same_districts_and_each_is_protected(pairs, rules):
+    """T = A + B per district: after rule 7 a district with people in scope is withheld in all
+    three tables or in none, so no sum relation between them reaches a withheld cell, and each
+    table's withheld cells (with people in scope) are at least two holding at least min_count
+    persons with and without the trait, unless every such cell of the table is withheld."""
+    from core.disclosure import LINKED
+
+    parts = {"A": [p[0] for p in pairs], "B": [p[1] for p in pairs]}
+    parts["T"] = [(a[0] + b[0], a[1] + b[1]) for a, b in zip(parts["A"], parts["B"])]
+    frames = [table([y for y, _ in c], [y + n for y, n in c]).assign(indicator=code) for code, c in parts.items()]
+    out = suppress(pd.concat(frames, ignore_index=True), rules, linked=[frozenset(parts)])
+    people = out.denominator > 0
+    for _, g in out[people].groupby("district"):
+        assert g.suppressed.nunique() == 1, g
+    for code, g in out[people].groupby("indicator"):
+        hidden = g[g.suppressed]
+        if len(hidden) and not g.suppressed.all():
+            assert len(hidden) >= 2 and hidden.numerator.sum() >= rules.min_count, (code, g)
+            assert (hidden.denominator - hidden.numerator).sum() >= rules.min_count, (code, g)
+    assert all(r in (SECONDARY, LINKED) or r.startswith("primary") for r in out.suppression_reason.dropna())
