@@ -251,6 +251,8 @@ def judge_together(tables: list[pd.DataFrame], rules: DisclosureRules, linked) -
     kept, with `suppressed` and `suppression_reason`."""
     slim = pd.concat([t.reindex(columns=JUDGED).assign(_frame=i, _row=np.arange(len(t)))
                       for i, t in enumerate(tables)], ignore_index=True)
+    # a fixed order (secondary suppression breaks ties by it), whatever order the frames come in
+    slim = slim.sort_values(["indicator", "reference_period", "district"], kind="stable", ignore_index=True)
     judged = suppress_districts(slim, rules, linked=linked)
     out = []
     for i, t in enumerate(tables):

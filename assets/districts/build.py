@@ -8,13 +8,14 @@ from core.disclosure import describe
 from core.warehouse import sql, write_table
 
 
-def linked_district_cells(con, pooled: list[str]):
+def linked_district_cells(con, pooled: list[str], breakdown=None):
     """What disclosure control judges as one problem (docs/privacy.md rule 7): the district cells
     of every district-level indicator (sql/district_breakdown.sql), the pooled table's cells
     (housing_district_shares.sql: the indicators of housing_rules.yaml's pooled_district_shares
     summed) and the linked sets declared by the catalog (`source`, `sex`) and the housing rules.
     district_values and housing_district_shares both judge these, so they decide alike."""
-    breakdown = con.execute(sql("district_breakdown.sql")).fetchdf()
+    if breakdown is None:
+        breakdown = con.execute(sql("district_breakdown.sql")).fetchdf()
     pooled_cells = disclosure.pooled_cells(
         con.execute(sql("housing_district_shares.sql"), {"pooled": pooled}).fetchdf(), pooled)
     catalog = con.execute("SELECT code, source, districts FROM indicator_catalog").fetchdf()
@@ -25,8 +26,8 @@ def district_values(con, ctx) -> dict:
     rules = ctx.disclosure
     # internal: the district cells with their counts, for the data team (never published)
     con.execute("CREATE OR REPLACE TABLE district_breakdown AS " + sql("district_breakdown.sql"))
-    _, pooled, linked = linked_district_cells(con, ctx.housing_rules.pooled_district_shares)
     breakdown = con.execute("SELECT * FROM district_breakdown").fetchdf()
+    _, pooled, linked = linked_district_cells(con, ctx.housing_rules.pooled_district_shares, breakdown)
     districts = con.execute("SELECT code, name FROM code_districts").fetchdf()
     values = build_district_values(breakdown, districts, rules, [pooled], linked)
     write_table(con, "district_values", values, casts={"rank": "INTEGER", "ranked_districts": "INTEGER",
