@@ -19,9 +19,10 @@ denominators D of every table (the true scale; the published city rate only roun
    [0, N] and [0, D].
 2. A withheld cell starts at [0, N - sum of the published cells' lowest numerators] (the city
    margin) and [0, D - ...].
-3. Sum relations between linked tables, as intervals, propagated to a fixpoint:
-   total = sum of parts for numerators, denominators and complements (d - n), per district
-   (EMP-M = EMP-1 + EMP-2; pooled = HOU-M2 + HOU-1), so each part = total - other parts.
+3. Sum relations, as intervals, propagated to a fixpoint, for numerators, denominators and
+   complements (d - n): between linked tables, total = sum of parts per district (EMP-M = EMP-1
+   + EMP-2; pooled = HOU-M2 + HOU-1), so each part = total - other parts; and within each table,
+   the city = the sum of its districts, so each cell = city - the others.
    With `exact` (the second attack), the attacker knows every published cell's true counts
    instead: the worst case of any rounding of the public columns.
 4. A withheld cell is recovered when its count with the trait, or without it, is between 1 and
@@ -193,6 +194,16 @@ def attack(truth, pub, exact: bool = False) -> list[tuple[str, str, tuple[int, i
                         if new_p != p:
                             iv[k][:] = new_p
                             changed = True
+            for code, (big_n, big_d) in big.items():  # the city margin: the districts add up to it
+                keys = [(code, d) for d in DISTRICTS if (code, d) in iv]
+                k = {id(num): big_n, id(den): big_d, id(comp): big_d - big_n}[id(iv)]
+                for key in keys:
+                    rest = [iv[o] for o in keys if o != key]
+                    p = iv[key]
+                    new_p = [max(p[0], k - sum(q[1] for q in rest)), min(p[1], k - sum(q[0] for q in rest))]
+                    if new_p != p:
+                        iv[key][:] = new_p
+                        changed = True
         if not changed:
             break
     found = []
