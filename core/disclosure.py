@@ -17,6 +17,10 @@ with the margins they publish, and shape the published tables from the decisions
 - Derived figures follow their cell (rules 3-4), cumulative counts are judged on their increments
   (rule 5), and the housing areas, their types' pooled shares and the decomposition's groups are
   judged in the same way (rule 6).
+- Linked tables (rule 7): tables published from the same persons (a catalog `source` and its
+  `sex` cuts; a pooled table and its parts, housing_rules.yaml) are one problem: a district
+  withheld in one is withheld in all, and secondary suppression is chosen across the set
+  (`links`, `suppress_linked`, `judge_together`).
 """
 
 from __future__ import annotations
