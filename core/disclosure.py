@@ -250,9 +250,9 @@ def pooled_cells(cells: pd.DataFrame, parts) -> pd.DataFrame:
 
 def judge_together(tables: list[pd.DataFrame], rules: DisclosureRules, linked) -> list[pd.DataFrame]:
     """Rules 1-5 and 7 over several frames of district cells judged as one problem (the district
-    breakdown and the pooled tables: every asset that publishes a table of a linked set calls this
-    with the same frames, so they take the same decisions). Returns each frame, rows and order
-    kept, with `suppressed` and `suppression_reason`."""
+    breakdown and the pooled tables, judged once by the district_values asset, whose decisions
+    the other tables of a linked set publish). Returns each frame, rows and order kept, with
+    `suppressed` and `suppression_reason`."""
     slim = pd.concat([t.reindex(columns=JUDGED).assign(_frame=i, _row=np.arange(len(t)))
                       for i, t in enumerate(tables)], ignore_index=True)
     # a fixed order (secondary suppression breaks ties by it), whatever order the frames come in

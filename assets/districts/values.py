@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from core import disclosure
-from core.disclosure import DisclosureRules
 from core.rounding import half_away
 
 PUBLIC_COLUMNS = [
@@ -31,12 +30,11 @@ def _rank(g: pd.DataFrame) -> pd.Series:
     return pd.Series(np.nan, index=g.index)
 
 
-def build_district_values(breakdown: pd.DataFrame, districts: pd.DataFrame, rules: DisclosureRules,
-                          pooled: list[pd.DataFrame] = (), linked=()) -> pd.DataFrame:
-    """`breakdown`: sql/district_breakdown.sql; `districts`: the districts code list; `pooled`: the
-    pooled tables' cells (disclosure.pooled_cells) and `linked` the linked sets
-    (disclosure.links), judged together with the breakdown (docs/privacy.md rule 7)."""
-    df = disclosure.judge_together([breakdown, *pooled], rules, linked)[0]
+def build_district_values(judged: pd.DataFrame, districts: pd.DataFrame) -> pd.DataFrame:
+    """`judged`: the district breakdown (sql/district_breakdown.sql) with its disclosure decision
+    (core/disclosure.py judge_together: `suppressed`, `suppression_reason`); `districts`: the
+    districts code list."""
+    df = judged.copy()
     df["is_city"] = df["district"] == disclosure.CITY
     no_one = df["has_denominator"] & df["denominator"].fillna(0).eq(0)
     df["note"] = np.where(no_one, "no population in scope", None)

@@ -4,7 +4,6 @@ contract (contracts/<table>.yml): each takes the internal DuckDB connection and 
 beside the row count. The classification is sql/housing_areas.sql, the disclosure control
 suppression.py (docs/housing.md, docs/privacy.md rule 6)."""
 
-from assets.districts.build import linked_district_cells
 from assets.housing.suppression import (
     build_district_shares,
     publish_decomposition,
@@ -42,15 +41,9 @@ def housing_decomposition(con, ctx) -> dict:
 
 def housing_district_shares(con, ctx) -> dict:
     """Each district's share of the city's persons on transfer income in vulnerable and high-risk
-    areas, after disclosure control."""
-    pooled = ctx.housing_rules.pooled_district_shares
-    known = {r[0] for r in con.execute("SELECT code FROM indicator_catalog WHERE districts").fetchall()}
-    if unknown := [code for code in pooled if code not in known]:
-        raise ValueError(f"housing_rules.yaml: pooled_district_shares names {unknown}, not district-level "
-                         "indicators of the catalog")
-    # judged with the tables it pools and every table linked to them, as district_values judges them
-    breakdown, cells, linked = linked_district_cells(con, pooled)
+    areas, after the disclosure control district_values decided for the pooled cells (rule 7)."""
+    judged = con.execute("SELECT * FROM pooled_district_cells").fetchdf()
     names = dict(con.execute("SELECT code, name FROM code_districts").fetchall())
-    shares = build_district_shares(cells, names, ctx.disclosure, breakdown, linked)
+    shares = build_district_shares(judged, names)
     write_table(con, "housing_district_shares", shares, casts={"suppression_reason": "VARCHAR", "note": "VARCHAR"})
     return {}

@@ -93,11 +93,11 @@ def publish_housing_summary(con) -> None:
         ORDER BY s.reference_period""", {"pooled_withheld": disclosure.POOLED_WITHHELD})
 
 
-def build_district_shares(cells: pd.DataFrame, names: dict, rules: DisclosureRules,
-                          breakdown: pd.DataFrame, linked) -> pd.DataFrame:
-    """housing_district_shares from the pooled district counts (`cells`: disclosure.pooled_cells),
-    judged together with the district breakdown and the linked sets (docs/privacy.md rule 7)."""
-    df = disclosure.judge_together([breakdown, cells], rules, linked)[1]
+def build_district_shares(judged: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """housing_district_shares from the pooled district counts as district_values judged them
+    together with the district breakdown and the linked sets (internal pooled_district_cells,
+    docs/privacy.md rule 7)."""
+    df = judged.copy()
     city_num = df[df["district"] == disclosure.CITY].set_index("reference_period")["numerator"]
     no_one = df["denominator"].fillna(0).eq(0)
     df["note"] = np.where(no_one, "no vulnerable or high-risk area in the district", None)
