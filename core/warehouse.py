@@ -100,7 +100,7 @@ class Warehouse(dg.ConfigurableResource):
         return load_housing_rules(self.catalog_path.parent / "housing_rules.yaml")
 
     def disclosure_rules(self) -> DisclosureRules:
-        """The disclosure rules kept beside the catalog (core/disclosure.py finds and loads them)."""
+        """The disclosure rules kept beside the catalog (core/disclosure finds and loads them)."""
         return disclosure.load_rules(self.catalog_path)
 
     @contextmanager

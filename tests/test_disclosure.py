@@ -67,6 +67,19 @@ def test_secondary_suppression_picks_the_smallest_other_cell():
     assert out.set_index("district").loc["AMV", "suppression_reason"] == SECONDARY
 
 
+def test_a_cell_with_nobody_in_scope_never_protects_a_suppressed_one():
+    """A 0 / 0 district hides nothing: taking it as the second withheld cell would leave the
+    small one alone behind the city total. Here IND rests on fewer than min_denominator persons;
+    the only other district with people in scope (AMV, nobody with the trait) is the one taken,
+    although the empty districts come before it."""
+    small_den = MIN_DEN - 1
+    nums = [MIN_COUNT + 1] + [0] * 9
+    dens = [small_den] + [0] * 8 + [4 * MIN_DEN]
+    out = suppress(table(nums, dens), RULES).set_index("district")
+    assert out.suppressed.to_dict() == {d: d in ("IND", "AMV") for d in DISTRICTS}
+    assert out.loc["AMV", "suppression_reason"] == SECONDARY
+
+
 def test_cells_not_about_persons_are_never_suppressed():
     t = table([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [10] * 10).assign(counts_persons=False)
     assert not suppress(t, RULES).suppressed.any()
@@ -101,6 +114,36 @@ def test_a_small_period_increment_of_a_cumulative_count_hides_the_period():
     out = suppress_small_increments(pd.concat([first, second, third], ignore_index=True), RULES)
     by = out.groupby("reference_period").suppressed
     assert not by.any()["2008-01"] and by.all()["2008-06"] and not by.any()["2009-01"]
+
+
+def test_a_cumulative_period_withheld_in_one_linked_table_is_withheld_in_all():
+    """Rule 7 on cumulative counts: T = A + B per district. A's second period has a small
+    increment (rule 5 withholds it); publishing T's and B's second period would give A's as
+    their difference, so both are withheld too, and their third period is judged on the first."""
+    def period(code, date, nums):
+        t = table(nums, [None] * 10, share=False).assign(
+            indicator=code, reference_period=date, reference_date=pd.Timestamp(date + "-01"), is_cumulative=True)
+        return suppress(t, RULES)
+
+    a = [10 * MIN_COUNT * k for k in range(1, 11)]
+    b = [20 * MIN_COUNT * k for k in range(1, 11)]
+    rises = {"A": [MIN_COUNT - 1] + [MIN_COUNT] * 9, "B": [2 * MIN_COUNT] * 10}
+    frames = []
+    for code, base in (("A", a), ("B", b)):
+        frames += [period(code, "2008-01", base),
+                   period(code, "2008-06", [n + r for n, r in zip(base, rises[code])]),
+                   period(code, "2009-01", [n + 3 * MIN_COUNT for n in base])]
+    cells = pd.concat(frames, ignore_index=True)
+    totals = cells[cells.indicator == "A"].assign(
+        indicator="T", numerator=cells[cells.indicator == "A"].numerator.to_numpy()
+        + cells[cells.indicator == "B"].numerator.to_numpy())
+    cells = pd.concat([cells, totals], ignore_index=True)
+    alone = suppress_small_increments(cells, RULES).groupby(["indicator", "reference_period"]).suppressed.all()
+    assert alone["A", "2008-06"] and not alone["B", "2008-06"] and not alone["T", "2008-06"]
+    out = suppress_small_increments(cells, RULES, [frozenset("ABT")])
+    by = out.groupby(["indicator", "reference_period"]).suppressed
+    for code in "ABT":
+        assert not by.any()[code, "2008-01"] and by.all()[code, "2008-06"] and not by.any()[code, "2009-01"]
 
 
 def test_housing_areas_publish_no_move_in_counts(sample_run):

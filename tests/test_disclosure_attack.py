@@ -28,9 +28,17 @@ denominators D of every table (the true scale; the published city rate only roun
 4. A withheld cell is recovered when its count with the trait, or without it, is between 1 and
    min_count - 1 and that count's interval is at most 3 wide (pinned to within +-1), or its
    denominator is below min_denominator and both n and d are pinned to within +-1.
-To strengthen it: use the suppression reasons (a `primary` reason bounds the cell), the order
-of secondary suppression (smallest counts first), several periods (change since previous),
-and exact integer feasibility instead of intervals."""
+5. The exact attack (attack_integer): integer programming over every cell's counts instead of
+   intervals, every published cell's true counts known, the margins and linked sums as equations,
+   and what the published `suppression_reason` says of each withheld cell. Published, it is one
+   word for all of them and says nothing; were the rule that fired published (`primary: ...` /
+   `secondary: ...`), the attack reads it: a primary cell is small, a secondary one passed rule 1
+   on its own and, picked smallest first, holds no more than its table's smallest published count.
+   The housing areas are attacked the same way in tests/test_disclosure_attack_areas.py.
+To strengthen it: several periods at once (nothing links two periods of a stock but the change
+since the previous measurement, published only between two published values; cumulative counts
+are rule 5's), and the earlier editions of the file a reader may have kept (a correction changes
+a published cell, and two editions' city figures then differ by the changed cells)."""
 
 from __future__ import annotations
 
@@ -43,10 +51,11 @@ from fractions import Fraction
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 from conftest import run_barometer
 
-from core.disclosure import load_rules
+from core.disclosure import SECONDARY, WITHHELD, load_rules
 
 DISTRICTS = ["IND", "OST", "NOR", "VES", "VAL", "VAN", "BRH", "BIS", "AMO", "AMV"]
 RULES = load_rules()
@@ -105,21 +114,22 @@ def write_round(raw: Path, t) -> None:
 
 
 def published(db: Path) -> dict[str, dict[str, tuple]]:
-    """(value, share_of_city, suppressed) per table and district, from the published file only."""
+    """(value, share_of_city, suppressed, suppression_reason) per table and district, from the published file only."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute(
-            "SELECT indicator, district, value, share_of_city, suppressed FROM district_values "
+            "SELECT indicator, district, value, share_of_city, suppressed, suppression_reason FROM district_values "
             "WHERE reference_period = ? AND indicator IN ('EMP-M', 'EMP-1', 'EMP-2', 'HOU-M2', 'HOU-1') "
             "AND district <> 'KBH'", [PERIOD]).fetchall()
         rows += [(POOLED, *r) for r in con.execute(
-            "SELECT district, share_outside, share_of_city, suppressed FROM housing_district_shares "
+            "SELECT district, share_outside, share_of_city, suppressed, suppression_reason "
+            "FROM housing_district_shares "
             "WHERE reference_period = ? AND district <> 'KBH'", [PERIOD]).fetchall()]
     finally:
         con.close()
     out: dict[str, dict[str, tuple]] = {}
-    for code, d, value, share, hidden in rows:
-        out.setdefault(code, {})[d] = (value, share, bool(hidden))
+    for code, d, value, share, hidden, reason in rows:
+        out.setdefault(code, {})[d] = (value, share, bool(hidden), reason)
     return out
 
 
@@ -162,7 +172,7 @@ def attack(truth, pub, exact: bool = False) -> list[tuple[str, str, tuple[int, i
     num, den = {}, {}
     for code, cells in pub.items():
         big_n, big_d = big[code]
-        for d, (value, share, hidden) in cells.items():
+        for d, (value, share, hidden, _) in cells.items():
             if not hidden and exact:
                 yes, no = truth[code][d]
                 num[code, d], den[code, d] = [yes, yes], [yes + no, yes + no]
@@ -170,7 +180,7 @@ def attack(truth, pub, exact: bool = False) -> list[tuple[str, str, tuple[int, i
                 num[code, d], den[code, d] = _published_cell(value, share, big_n, big_d)
         slack_n = big_n - sum(num[code, d][0] for d in cells if not cells[d][2])
         slack_d = big_d - sum(den[code, d][0] for d in cells if not cells[d][2])
-        for d, (_, _, hidden) in cells.items():
+        for d, (_, _, hidden, _) in cells.items():
             if hidden:
                 num[code, d], den[code, d] = [0, max(slack_n, 0)], [0, max(slack_d, 0)]
     comp = {k: [max(0, den[k][0] - num[k][1]), den[k][1] - num[k][0]] for k in num}
@@ -208,7 +218,7 @@ def attack(truth, pub, exact: bool = False) -> list[tuple[str, str, tuple[int, i
             break
     found = []
     for code, cells in pub.items():
-        for d, (_, _, hidden) in cells.items():
+        for d, (_, _, hidden, _) in cells.items():
             if not hidden:
                 continue
             yes, no = truth[code][d]
@@ -221,8 +231,115 @@ def attack(truth, pub, exact: bool = False) -> list[tuple[str, str, tuple[int, i
     return found
 
 
+def _sensitive(yes: int, no: int) -> list[str]:
+    """What a withheld cell must keep hidden: a count with (n) or without (c) the trait between 1
+    and min_count - 1, or (d) both counts of a cell over fewer than min_denominator persons."""
+    return ([q for q, x in (("n", yes), ("c", no)) if 1 <= x < MIN_COUNT]
+            + (["d"] if 0 < yes + no < MIN_DEN else []))
+
+
+def attack_integer(truth, pub) -> list[tuple]:
+    """The exact attack (integer programming, scipy's HiGHS): every published cell's true counts
+    known, the city margins, the linked sums, and what each withheld cell's published
+    `suppression_reason` and the order of secondary suppression say about it. The published word
+    is the same for every withheld cell (core/disclosure WITHHELD), which says nothing; were the
+    rule that fired published instead, the attack reads it:
+    - `primary: fewer than N persons in the denominator`: 1 <= d <= N - 1;
+    - `primary: fewer than N persons with (or without) the trait`: d >= min_denominator and
+      (1 <= n <= min_count - 1 or 1 <= c <= min_count - 1);
+    - any other reason (the cell passed rule 1 on its own): n and c are 0 or >= min_count, d is 0
+      or >= min_denominator;
+    - `secondary: protects another suppressed district ...` (rule 2 picks the smallest positive
+      count first): n <= the smallest positive published n of its table.
+    A withheld sensitive count whose smallest and largest feasible values are at most 2 apart is
+    pinned to within +-1. Returns (table, district, true (yes, no), what, (lo, hi))."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    big = 10 * max(1, max(y + n for cells in truth.values() for y, n in cells.values()))
+    index: dict[tuple, int] = {}
+    lo: list[float] = []
+    hi: list[float] = []
+    kind: list[int] = []
+
+    def var(key, low=0, high=big, integrality=1) -> int:
+        index[key] = len(lo)
+        lo.append(low)
+        hi.append(high)
+        kind.append(integrality)
+        return index[key]
+
+    rows: list[tuple[dict[int, float], float, float]] = []
+    for code, cells in pub.items():
+        smallest = min((truth[code][d][0] for d, (_, _, h, _) in cells.items()
+                        if not h and truth[code][d][0] > 0), default=big)
+        for d, (_, _, hidden, reason) in cells.items():
+            yes, no = truth[code][d]
+            if not hidden:  # published: its true counts (nobody in scope: 0 / 0)
+                var((code, d, "n"), yes, yes)
+                var((code, d, "c"), no, no)
+                continue
+            reason = reason or ""
+            if reason == WITHHELD:  # one word for every withheld cell: nothing to learn from it
+                var((code, d, "n"))
+                var((code, d, "c"))
+            elif reason.startswith("primary") and "denominator" in reason:
+                n, c = var((code, d, "n")), var((code, d, "c"))
+                rows.append(({n: 1, c: 1}, 1, MIN_DEN - 1))
+            elif reason.startswith("primary"):
+                n, c = var((code, d, "n")), var((code, d, "c"))
+                y = var((code, d, "y"), 0, 1)  # y = 1: n is the small count, else c
+                rows.append(({n: 1, c: 1}, MIN_DEN, np.inf))
+                rows += [({n: 1, y: -1}, 0, np.inf), ({n: 1, y: big - MIN_COUNT + 1}, -np.inf, big),
+                         ({c: 1, y: 1}, 1, np.inf), ({c: 1, y: -(big - MIN_COUNT + 1)}, -np.inf, MIN_COUNT - 1)]
+            else:  # passed rule 1 on its own: 0 or at least the thresholds (semi-integer)
+                top = smallest if reason == SECONDARY else big
+                n = var((code, d, "n"), MIN_COUNT, max(top, MIN_COUNT), 3)
+                c = var((code, d, "c"), MIN_COUNT, big, 3)
+                t = var((code, d, "d"), MIN_DEN, 2 * big, 3)
+                rows.append(({n: 1, c: 1, t: -1}, 0, 0))
+        for q, i in (("n", 0), ("c", 1)):  # the city margin
+            total = sum(cell[i] for cell in truth[code].values())
+            rows.append(({index[code, d, q]: 1 for d in cells}, total, total))
+    for total, parts in RELATIONS:  # linked: total = sum of the parts, per district
+        for d in DISTRICTS:
+            for q in ("n", "c"):
+                coef = {index[total, d, q]: 1.0}
+                for p in parts:
+                    coef[index[p, d, q]] = -1.0
+                rows.append((coef, 0, 0))
+    a = np.zeros((len(rows), len(lo)))
+    for r, (coef, _, _) in enumerate(rows):
+        for i, v in coef.items():
+            a[r, i] = v
+    cons = LinearConstraint(a, [r[1] for r in rows], [r[2] for r in rows])
+    bounds, integrality = Bounds(lo, hi), np.array(kind)
+
+    def extreme(coef: dict[int, float], sign: float) -> float:
+        obj = np.zeros(len(lo))
+        for i, v in coef.items():
+            obj[i] = sign * v
+        res = milp(obj, integrality=integrality, bounds=bounds, constraints=cons)
+        assert res.status == 0, (res.status, res.message)  # the truth is always feasible
+        return sign * res.fun
+
+    found = []
+    for code, cells in pub.items():
+        for d, (_, _, hidden, _) in cells.items():
+            yes, no = truth[code][d]
+            if not hidden or not (what := _sensitive(yes, no)):
+                continue
+            n, c = index[code, d, "n"], index[code, d, "c"]
+            spans = {"n": {n: 1.0}, "c": {c: 1.0}, "d": {n: 1.0, c: 1.0}}
+            ranges = {q: (extreme(spans[q], 1), extreme(spans[q], -1))
+                      for q in {"n", "c"} | ({"n", "d"} if "d" in what else set())}
+            pinned = {q: ranges[q][1] - ranges[q][0] <= 2 for q in ranges}
+            if any(pinned[q] for q in what if q != "d") or ("d" in what and pinned["n"] and pinned["d"]):
+                found.append((code, d, (yes, no), what, ranges))
+    return found
+
+
 def withheld_cells(pub) -> int:
-    return sum(hidden for cells in pub.values() for _, _, hidden in cells.values())
+    return sum(hidden for cells in pub.values() for _, _, hidden, _ in cells.values())
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -237,7 +354,7 @@ def test_no_withheld_count_is_recovered_from_linked_tables(seed):
     # rule 7: every table of a linked set withholds the same districts (district_values and
     # housing_district_shares decide alike); a cell with nobody in scope has nothing to withhold
     for total, parts in RELATIONS:
-        hidden = {code: {d for d, (_, _, h) in pub[code].items() if h} for code in (total, *parts)}
+        hidden = {code: {d for d, (_, _, h, _) in pub[code].items() if h} for code in (total, *parts)}
         people = {code: {d for d, (y, n) in truth[code].items() if y + n} for code in hidden}
         for d in DISTRICTS:
             flags = {d in hidden[c] for c in hidden if d in people[c]}
@@ -245,6 +362,7 @@ def test_no_withheld_count_is_recovered_from_linked_tables(seed):
     found = attack(truth, pub)
     print(f"seed {seed}: {withheld_cells(pub)} withheld cells, {len(found)} recovered")
     found += [("exact published counts", *f) for f in attack(truth, pub, exact=True)]
+    found += [("integer, with the reasons", *f) for f in attack_integer(truth, pub)]
     if found:
         pytest.fail(f"seed {seed}: {len(found)} of {withheld_cells(pub)} withheld cells recovered "
                     "(table, district, true (yes, no), numerator interval, complement interval):\n  "

@@ -32,12 +32,17 @@ def district_values(con, ctx) -> dict:
     judged, pooled_judged = disclosure.judge_together([breakdown, _pooled_cells(con, pooled)], rules,
                                                       disclosure.links(catalog, [pooled]))
     write_table(con, "pooled_district_cells", pooled_judged)   # internal: read by housing_district_shares
+    # internal: the rule that withheld each cell (the published tables say only that it is withheld)
+    decisions = judged.loc[judged["suppressed"].astype(bool),
+                           ["indicator", "reference_period", "district", "suppression_reason"]]
+    write_table(con, "district_decisions", decisions, casts={"suppression_reason": "VARCHAR"},
+                order_by="indicator, reference_period, district")
     districts = con.execute("SELECT code, name FROM code_districts").fetchdf()
     values = build_district_values(judged, districts)
     write_table(con, "district_values", values, casts={"rank": "INTEGER", "ranked_districts": "INTEGER",
                                                        "suppression_reason": "VARCHAR", "note": "VARCHAR"})
     cells = dict(con.execute(
-        "SELECT coalesce(split_part(suppression_reason, ':', 1), 'published'), count(*) "
-        "FROM district_values GROUP BY 1").fetchall())
+        "SELECT split_part(suppression_reason, ':', 1), count(*) FROM district_decisions GROUP BY 1").fetchall())
+    cells["published"] = int(judged["suppressed"].eq(False).sum())
     return {"cells": cells,
             "disclosure_rules": describe(rules)}

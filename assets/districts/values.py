@@ -1,6 +1,6 @@
 """District breakdowns as published: each district's value, its deviation from the city and its
 rank, its change since the previous measurement and its share of the city-wide count, after
-disclosure control (core/disclosure.py). The city (KBH) row is the sum of the districts."""
+disclosure control (core/disclosure). The city (KBH) row is the sum of the districts."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _rank(g: pd.DataFrame) -> pd.Series:
 
 def build_district_values(judged: pd.DataFrame, districts: pd.DataFrame) -> pd.DataFrame:
     """`judged`: the district breakdown (sql/district_breakdown.sql) with its disclosure decision
-    (core/disclosure.py judge_together: `suppressed`, `suppression_reason`); `districts`: the
+    (core/disclosure judge_together: `suppressed`, `suppression_reason`); `districts`: the
     districts code list."""
     df = judged.copy()
     df["is_city"] = df["district"] == disclosure.CITY
@@ -71,4 +71,6 @@ def build_district_values(judged: pd.DataFrame, districts: pd.DataFrame) -> pd.D
     for col in ("rank", "ranked_districts", "change_since_previous", "deviation_from_city"):
         df[col] = df[col].astype("float64")
     df["reference_date"] = pd.to_datetime(df["reference_date"]).dt.date
+    # one word for every withheld cell; the rule that fired stays internal (district_decisions)
+    df["suppression_reason"] = disclosure.public_reasons(df["suppression_reason"])
     return df[PUBLIC_COLUMNS].reset_index(drop=True)

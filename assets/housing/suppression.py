@@ -1,6 +1,6 @@
 """Housing areas' published shapes (docs/housing.md): the published housing_areas, housing_summary
 and housing_decomposition from their internal counts, and the district shares, after disclosure
-control (core/disclosure.py decides what is withheld, docs/privacy.md rule 6). Pure functions on a
+control (core/disclosure decides what is withheld, docs/privacy.md rule 6). Pure functions on a
 DuckDB connection or DataFrames; the builds beside (build.py) call them."""
 
 import numpy as np
@@ -14,9 +14,15 @@ from core.warehouse import execute_with, write_table
 
 def publish_decomposition(con, rules: DisclosureRules) -> None:
     """The published housing_decomposition from housing_decomposition_counts: every figure of a
-    withheld group NULL (core/disclosure.py: decomposition_reasons)."""
+    withheld group NULL (core/disclosure: decomposition_reasons)."""
     df = con.execute("SELECT * FROM housing_decomposition_counts").fetchdf()
-    df["suppression_reason"] = disclosure.decomposition_reasons(df, rules)
+    rule = disclosure.decomposition_reasons(df, rules)
+    # internal: the rule that withheld each group; the published table says only that it is withheld
+    write_table(con, "housing_decomposition_decisions",
+                df.loc[rule.notna(), ["period_from", "period_to", "area_type"]].assign(suppression_reason=rule),
+                casts={"period_from": "VARCHAR", "period_to": "VARCHAR", "area_type": "VARCHAR",
+                       "suppression_reason": "VARCHAR"})
+    df["suppression_reason"] = disclosure.public_reasons(rule)
     execute_with(con, """
         CREATE OR REPLACE TABLE housing_decomposition AS
         SELECT CAST(period_from AS VARCHAR) AS period_from, CAST(period_to AS VARCHAR) AS period_to,
@@ -42,7 +48,7 @@ def publish_housing_areas(con, rules: DisclosureRules) -> None:
     housing_withheld_pooled the pooled shares housing_summary must withhold (docs/privacy.md,
     rule 6). housing_summary publishes the pooled share of the vulnerable and of the high-risk
     areas, and housing_areas every area's residents aged 18-64: what each area and month may show,
-    and which pooled shares are withheld, is decided by core/disclosure.py (housing_area_decisions).
+    and which pooled shares are withheld, is decided by core/disclosure (housing_area_decisions).
     The decision is the same under every rule set's row of an area and month, since the counts are."""
     # one cell per area and month (the counts are the same under every rule set), typed by the rule
     # in force; a month no rule set covers is still protected, it only has no pooled share
@@ -53,6 +59,10 @@ def publish_housing_areas(con, rules: DisclosureRules) -> None:
         "FROM housing_area_classes GROUP BY area_id, reference_period").fetchdf()
     decisions, withheld = disclosure.housing_area_decisions(classes, rules, pooled_types=POOLED_TYPES)
     write_table(con, "housing_withheld_pooled", withheld)  # internal: read by publish_housing_summary
+    # internal: the rule that withheld each area's figures; the published table says only that they are
+    write_table(con, "housing_area_decisions", decisions[decisions["suppression_reason"].notna()],
+                casts={"suppression_reason": "VARCHAR"})
+    decisions = decisions.assign(suppression_reason=disclosure.public_reasons(decisions["suppression_reason"]))
     execute_with(con, """
         CREATE OR REPLACE TABLE housing_areas AS
         SELECT c.* EXCLUDE (movein_flexible, movein_combined, max_section_cells) REPLACE (
@@ -111,6 +121,7 @@ def build_district_shares(judged: pd.DataFrame, names: dict) -> pd.DataFrame:
         df[col] = half_away(df[col].astype("float64"), 1)
     df["district_name"] = df["district"].map(names)
     df["reference_date"] = pd.to_datetime(df["reference_date"]).dt.date
+    df["suppression_reason"] = disclosure.public_reasons(df["suppression_reason"])  # the rule: pooled_district_cells
     return df[["district", "district_name", "reference_period", "reference_date", "share_of_city", "share_outside",
                "change_since_previous_pp", "suppressed", "suppression_reason", "note", "published_round"]
               ].sort_values(["reference_period", "district"]).reset_index(drop=True)

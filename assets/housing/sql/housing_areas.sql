@@ -8,7 +8,7 @@ JOIN submission_winners w
 QUALIFY r.round = max(r.round) OVER (PARTITION BY r.department, r.area_id, r.reference_period);
 
 -- housing_area_classes: internal, every count. housing_areas (published, assets/housing/suppression.py): move-in
--- counts left out (small numbers of households) and small counts of persons suppressed (core/disclosure.py).
+-- counts left out (small numbers of households) and small counts of persons suppressed (core/disclosure).
 CREATE OR REPLACE TABLE housing_area_classes AS
 WITH tmf AS (
     SELECT area_id, reference_period,
@@ -20,7 +20,7 @@ WITH tmf AS (
            max(CASE WHEN residents_18_64 > 0 THEN 100 * outside_labour_market / residents_18_64 END)
                AS max_section_share,
            -- the rows reaching that highest share: whether it may be published is decided by
-           -- disclosure control (core/disclosure.py, docs/privacy.md)
+           -- disclosure control (core/disclosure, docs/privacy.md)
            list({'numerator': outside_labour_market, 'denominator': residents_18_64})
                FILTER (WHERE row_share = row_max_share) AS max_section_cells,
            max(round) AS published_round
@@ -131,4 +131,4 @@ GROUP BY reference_period
 ORDER BY reference_period;
 
 -- The published housing_areas and housing_summary are made from these after disclosure control
--- (decided by core/disclosure.py, shaped by assets/housing/suppression.py: publish_housing_areas).
+-- (decided by core/disclosure, shaped by assets/housing/suppression.py: publish_housing_areas).

@@ -2,7 +2,7 @@
 -- first date, vulnerable areas split by area_group), split into net moving (dwellings whose
 -- residents all moved) and the change in dwellings not emptied. docs/housing.md. Internal, with the
 -- counts; the published housing_decomposition is made from it after disclosure control
--- (decided by core/disclosure.py, shaped by assets/housing/suppression.py: publish_decomposition).
+-- (decided by core/disclosure, shaped by assets/housing/suppression.py: publish_decomposition).
 CREATE OR REPLACE TABLE housing_decomposition_counts AS
 WITH d AS (
     SELECT r.* FROM dwelling_rows r

@@ -1,27 +1,7 @@
-"""Disclosure control: the one module that decides what a published figure may show (docs/privacy.md).
+"""Disclosure control for tables of cells with a published margin: the rules object, every reason
+text, primary and secondary suppression, cumulative counts and linked tables (rules 1-5 and 7 of
+docs/privacy.md). Imported through the package, core/disclosure."""
 
-The rules are data, `catalog/disclosure.yaml` beside the catalog (loaded and validated by
-schemas/catalog.py, exposed here as `DisclosureRules` / `load_rules`): `min_count` and
-`min_denominator`. Every threshold test, every suppression reason and every decision of what is
-withheld lives here; the domains (assets/districts, assets/housing) hand in their cells, together
-with the margins they publish, and shape the published tables from the decisions they get back.
-
-- Primary suppression (rule 1): a cell counting persons whose count of persons with the trait, or
-  without it, lies between 1 and min_count - 1, or whose rate or mean rests on fewer than
-  min_denominator persons.
-- Secondary suppression (rule 2): within a group whose total is published (one indicator and
-  period: the districts add up to the city) a single suppressed cell could be recovered by
-  subtraction. Whenever a group has suppressed cells, more are suppressed (smallest counts first)
-  until at least two are suppressed and together they hold at least the group's threshold: the
-  attacker then learns only that sum, and each suppressed cell could be anything from 0 to it.
-- Derived figures follow their cell (rules 3-4), cumulative counts are judged on their increments
-  (rule 5), and the housing areas, their types' pooled shares and the decomposition's groups are
-  judged in the same way (rule 6).
-- Linked tables (rule 7): tables published from the same persons (a catalog `source` and its
-  `sex` cuts; a pooled table and its parts, housing_rules.yaml) are one problem: a district
-  withheld in one is withheld in all, and secondary suppression is chosen across the set
-  (`links`, `suppress_linked`, `judge_together`).
-"""
 
 from __future__ import annotations
 
@@ -49,6 +29,27 @@ GROUP_PRIMARY = "primary: fewer than {d} persons aged 18-64, or 1-{c} persons wi
 GROUP_SECONDARY = "secondary: protects another suppressed group from subtraction from 'all'"
 GROUP_ALL = "secondary: too few groups to protect a suppressed one"
 LINKED = "secondary: protects a cell withheld in a linked table (same persons)"
+# What a published table says of every withheld cell, whichever rule withheld it: telling the small
+# cells (primary) from those withheld to protect them (secondary, the smallest first) would tell a
+# reader where the small counts are and bound them (docs/privacy.md, "One word for every withheld
+# cell"). The rule that fired stays internal, for the data team (internal_reasons below).
+WITHHELD = "withheld: disclosure control (a small cell, or a cell protecting one)"
+
+
+def public_reason(reason) -> str | None:
+    """The published `suppression_reason` of a withheld figure: every rule-1 to rule-7 reason of a
+    cell (`primary: ...`, `secondary: ...`) becomes WITHHELD; the reasons that say which other
+    figure of a row is withheld (an area's type, its highest section's share, a pooled share) stay
+    as they are. Several reasons are joined by '; '. None / NA stays None."""
+    if reason is None or (not isinstance(reason, str) and pd.isna(reason)):
+        return None
+    parts = [WITHHELD if p.startswith(("primary", "secondary")) else p for p in str(reason).split("; ")]
+    return "; ".join(dict.fromkeys(parts))
+
+
+def public_reasons(reasons: pd.Series) -> pd.Series:
+    """public_reason over a column (its index kept), as strings."""
+    return pd.Series([public_reason(r) for r in reasons], index=reasons.index, dtype="string")
 
 
 # ---------------------------------------------------------------- the rules (catalog/disclosure.yaml)
@@ -135,8 +136,10 @@ def secondary(out: pd.DataFrame, group: tuple[str, ...], threshold: int, reason:
                     and (others is None or others[chosen].sum() >= threshold))  # noqa: B023 - called at once
 
         # candidates: published cells, the smallest positive count first (ties: row order);
-        # empty cells last, as they add nothing to the sum that protects the suppressed ones
-        rest = counts[~hidden]
+        # zero counts last, as they add nothing to the sum that protects the suppressed ones; never
+        # a cell with nobody in scope (0 / 0): it hides nothing, so it cannot be one of the two
+        empty = _empty(g) if has_shares else pd.Series(False, index=g.index)
+        rest = counts[~hidden & ~empty]
         candidates = (rest[rest > 0].sort_values(kind="stable").index.tolist()
                       + rest[rest <= 0].index.tolist())
         chosen = list(g.index[hidden])
@@ -266,27 +269,48 @@ def judge_together(tables: list[pd.DataFrame], rules: DisclosureRules, linked) -
     return out
 
 
-def suppress_small_increments(cells: pd.DataFrame, rules: DisclosureRules) -> pd.DataFrame:
+def suppress_small_increments(cells: pd.DataFrame, rules: DisclosureRules, linked=()) -> pd.DataFrame:
     """Rule 5, cumulative counts: the difference of two published values is a period count of
     persons. A period's district cells are published only if every district's increase since the
     last published period is 0 or at least min_count (and no cell of the period is suppressed);
-    otherwise all of that period's districts are suppressed."""
+    otherwise all of that period's districts are suppressed. `linked` (rule 7): a period withheld
+    in one cumulative table of a linked set is withheld in all of them (else it is the others'
+    difference), until no table withholds a period the others publish."""
     out = cells.copy()
     cumulative = out[out["is_cumulative"].astype(bool) & out["counts_persons"].astype(bool)]
-    for _, g in cumulative.groupby("indicator"):
+    partners = {code: members for members in linked for code in members}
+    forced: set = set()
+    while True:
+        hidden = _withheld_periods(cumulative, rules, forced)
+        more = {(m, date) for code, date in hidden for m in partners.get(code, ())
+                if m in set(cumulative["indicator"])} - hidden
+        if not more:
+            break
+        forced |= more
+    for code, date in hidden:
+        hit = (out["indicator"] == code) & (out["reference_date"] == date) & out["suppression_reason"].isna()
+        hit &= out.index.isin(cumulative.index)
+        out.loc[hit, "suppression_reason"] = INCREMENT.format(n=rules.min_count)
+    out["suppressed"] = out["suppression_reason"].notna()
+    return out
+
+
+def _withheld_periods(cumulative: pd.DataFrame, rules: DisclosureRules, forced: set) -> set:
+    """The (indicator, reference_date) of every cumulative period rule 5 withholds, the `forced`
+    ones included (their values then do not serve as the next period's base)."""
+    hidden = set()
+    for code, g in cumulative.groupby("indicator"):
         last = None
-        for _, period in g.sort_values("reference_date").groupby("reference_date", sort=True):
+        for date, period in g.sort_values("reference_date").groupby("reference_date", sort=True):
             nums = period.set_index("district")["numerator"].fillna(0)
             before = last.reindex(nums.index).fillna(0) if last is not None else 0
             increase = nums - before
             small = ((increase >= 1) & (increase < rules.min_count)).any()
-            if small or period["suppression_reason"].notna().any():
-                hide = period.index[period["suppression_reason"].isna()]
-                out.loc[hide, "suppression_reason"] = INCREMENT.format(n=rules.min_count)
+            if small or period["suppression_reason"].notna().any() or (code, date) in forced:
+                hidden.add((code, date))
             else:
                 last = nums
-    out["suppressed"] = out["suppression_reason"].notna()
-    return out
+    return hidden
 
 
 def suppress_districts(cells: pd.DataFrame, rules: DisclosureRules,
@@ -299,7 +323,7 @@ def suppress_districts(cells: pd.DataFrame, rules: DisclosureRules,
     same cells, so they take the same decisions."""
     judged = suppress(cells[cells["district"] != CITY], rules, group=group, linked=linked)
     if cumulative:
-        judged = suppress_small_increments(judged, rules)
+        judged = suppress_small_increments(judged, rules, linked)
     city = cells[cells["district"] == CITY].assign(suppressed=False, suppression_reason=None)
     return pd.concat([judged, city], ignore_index=True)
 
@@ -308,73 +332,3 @@ def withheld(cells: pd.DataFrame, nobody_in_scope: pd.Series) -> pd.Series:
     """Rules 3-4: the cells whose value and every figure derived from it (change, rank, share of
     the city) stay NULL: the suppressed ones, and those with nobody in scope (nothing to show)."""
     return cells["suppressed"] | nobody_in_scope
-
-
-# ---------------------------------------------------------------- housing areas (rule 6)
-
-def sections_small(sections, rules: DisclosureRules) -> bool:
-    """Whether every section reaching an area's highest share (a list of {numerator, denominator}:
-    persons outside the labour market of those aged 18-64) is too small to publish that share."""
-    if sections is None or (np.ndim(sections) == 0 and pd.isna(sections)) or len(sections) == 0:
-        return False
-    return all(rate_reason(s["numerator"], s["denominator"], rules) is not None for s in sections)
-
-
-def housing_area_decisions(classes: pd.DataFrame, rules: DisclosureRules,
-                           pooled_types) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What each housing area and month may publish. `classes`: one row per area and month with
-    area_id, reference_period, area_type (in force), numerator (persons outside the labour
-    market), denominator (persons aged 18-64) and max_section_cells (the sections reaching its
-    highest share); `pooled_types`: the area types whose pooled share is published.
-
-    The count (and its shares) is suppressed when it, or its complement, is small or the
-    denominator is below min_denominator (primary); within each month and pooled type, more areas
-    are suppressed until at least two are and together they hold at least min_count persons
-    (secondary); where that is impossible the type's pooled share is withheld. The highest
-    section's share is withheld when every section reaching it is small, the area's type (a band
-    that nearly gives the count away) when fewer than min_denominator are aged 18-64.
-
-    Returns the decisions (area_id, reference_period, suppressed, max_section_shown, type_shown,
-    suppression_reason) and the withheld pooled shares (reference_period, area_type)."""
-    cells = classes.assign(counts_persons=True, has_denominator=True, is_share=True)
-    cells["suppression_reason"] = primary(cells, rules)
-    margins = cells[cells["area_type"].isin(list(pooled_types))].copy()
-    unprotected = secondary(margins, ("reference_period", "area_type"), rules.min_count, reason=AREA_SECONDARY)
-    cells.loc[margins.index, "suppression_reason"] = margins["suppression_reason"]
-    suppressed = cells["suppression_reason"].notna()
-    section_small = cells["max_section_cells"].map(lambda s: sections_small(s, rules)).astype(bool)
-    small_type = cells["denominator"] < rules.min_denominator
-    reasons = [
-        "; ".join(p for p in parts if isinstance(p, str)) or None
-        for parts in zip(cells["suppression_reason"],
-                         np.where(section_small & ~suppressed, MAX_SECTION_WITHHELD, None),
-                         np.where(small_type, AREA_SMALL_TYPE.format(n=rules.min_denominator), None))]
-    decisions = cells[["area_id", "reference_period"]].astype("string").assign(
-        suppressed=suppressed, max_section_shown=~suppressed & ~section_small,
-        type_shown=cells["denominator"] >= rules.min_denominator)
-    decisions["suppression_reason"] = pd.Series(reasons, index=cells.index, dtype="string")
-    withheld_shares = pd.DataFrame(unprotected, columns=["reference_period", "area_type"]).astype("string")
-    return decisions, withheld_shares
-
-
-def decomposition_reasons(groups: pd.DataFrame, rules: DisclosureRules) -> pd.Series:
-    """Why each row of housing_decomposition_counts is withheld, or NA: a group with fewer than
-    min_denominator persons aged 18-64 at either date, or a small count of persons with (or
-    without) transfer income, is withheld; since the groups of a pair of dates add up to 'all',
-    more groups are withheld until the withheld ones hold at least min_denominator persons
-    together and are at least two, else 'all' is withheld too."""
-    df = groups.copy()
-    residents = df[["residents_from", "residents_to"]]
-    tiny = residents.isna().any(axis=1) | (residents < rules.min_denominator).any(axis=1)
-    few = (small_counts(df["transfer_from"], rules) | small_counts(df["residents_from"] - df["transfer_from"], rules)
-           | small_counts(df["transfer_to"], rules) | small_counts(df["residents_to"] - df["transfer_to"], rules))
-    text = GROUP_PRIMARY.format(d=rules.min_denominator, c=rules.min_count - 1)
-    df["suppression_reason"] = np.where(tiny | few, text, None)
-    parts = df[df["area_type"] != "all"].copy()
-    parts["numerator"] = parts[["residents_from", "residents_to"]].min(axis=1)
-    unprotected = secondary(parts, ("period_from", "period_to"), rules.min_denominator, reason=GROUP_SECONDARY)
-    df.loc[parts.index, "suppression_reason"] = parts["suppression_reason"]
-    for key in unprotected:
-        hit = (df["area_type"] == "all") & (df["period_from"] == key[0]) & (df["period_to"] == key[1])
-        df.loc[hit & df["suppression_reason"].isna(), "suppression_reason"] = GROUP_ALL
-    return df["suppression_reason"].astype("string")
