@@ -142,7 +142,7 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
     out.append("Outputs:")
     out.append(f"  {_rel(public_db)}  (tables {', '.join(c.name for c in published())})")
     out.append(f"  {_rel(marts_dir)}/{{{','.join(public_marts())}}}.parquet")
-    out.append(f"  district_values: {n_dist[0]} rows, {n_dist[1]} small cells suppressed")
+    out.append(f"  district_values: {n_dist[0]} rows, {n_dist[1]} cells withheld (disclosure control)")
     if reports_dir.exists():
         out.append(f"  {_rel(reports_dir)}/<round>/  validation reports of rejected files")
     out.append("  Lineage and run history: `make dev`, then http://127.0.0.1:3000")
