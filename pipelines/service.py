@@ -35,7 +35,20 @@ def _exec(program: str, *args: str) -> int:
     return 0  # not reached
 
 
+def reserve_warehouse_pool() -> None:
+    """Give the warehouse pool its one slot before the daemon starts: Dagster otherwise creates a
+    pool's limit when a run first asks for it, and in the daemon's first moments two queued runs
+    could both be launched before it exists (seen with twenty rounds dropped at once). Explicit,
+    and idempotent (the value the instance file's `pools.default_limit` gives)."""
+    from dagster import DagsterInstance
+
+    with DagsterInstance.get() as instance:
+        instance.event_log_storage.set_concurrency_slots(settings.WAREHOUSE_POOL, 1)
+
+
 def cmd_daemon(args: argparse.Namespace) -> int:
+    require_instance()
+    reserve_warehouse_pool()
     return _exec("dagster-daemon", "run", "-m", "pipelines.definitions")
 
 

