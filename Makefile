@@ -8,14 +8,20 @@ STAMP := $(VENV)/.installed
 # The project-local Dagster home: run history and event logs (SQLite) live here, never in git.
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup run test lint update-snapshot dev bench validate templates clean distclean
+.PHONY: setup instance run test lint update-snapshot dev daemon webserver bench validate templates clean distclean
 
-setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+# The deployment profile (docs/deployment.md): local (SQLite in the Dagster home) or production
+# (Postgres, queued runs, automation on by default; needs BAROMETER_POSTGRES_URL).
+export BAROMETER_PROFILE ?= local
+INSTANCE_YAML := $(if $(filter production,$(BAROMETER_PROFILE)),deploy/dagster.production.yaml,dagster.yaml)
 
-# The Dagster home must exist before any `dagster` command (the UI, `dagster definitions validate`).
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+setup: $(STAMP) instance
+
+# The Dagster home must exist before any `dagster` command (the UI, `dagster definitions validate`),
+# holding the instance file of the profile in force.
+instance:
 	@mkdir -p $(DAGSTER_HOME)
-	@cp dagster.yaml $@
+	@cmp -s $(INSTANCE_YAML) $(DAGSTER_HOME)/dagster.yaml || cp $(INSTANCE_YAML) $(DAGSTER_HOME)/dagster.yaml
 
 # Re-install whenever the dependency pins change; constraints.txt pins every package exactly.
 $(STAMP): pyproject.toml constraints.txt
@@ -40,6 +46,13 @@ update-snapshot: setup
 
 dev: setup
 	$(BIN)/barometer dev
+
+# The two services of a deployment, in the foreground (deploy/*.service run the same commands).
+daemon: setup
+	$(BIN)/barometer daemon
+
+webserver: setup
+	$(BIN)/barometer webserver
 
 validate: setup
 	$(BIN)/barometer validate

@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from core.contracts import Check, Contract, ContractError, load_contracts, table_schema
+from core.settings import WAREHOUSE_POOL
 from core.warehouse import Warehouse, execute_script, row_count, table_rows
 from schemas.catalog import DisclosureRules
 from schemas.housing_rules import HousingRules
@@ -141,6 +142,7 @@ def contract_asset(c: Contract, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
         metadata["contract"] = f"assets/{c.domain}/contracts/{c.path.name}"
 
     @dg.asset(
+        pool=WAREHOUSE_POOL,  # writes the internal DuckDB: one writer at a time (docs/deployment.md)
         name=c.name, group_name=c.group or c.domain, owners=[c.owner], kinds=kinds, deps=deps,
         description=c.description, metadata=metadata,
         check_specs=[dg.AssetCheckSpec(k.name, asset=c.name, description=k.description) for k in c.checks],

@@ -10,6 +10,15 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ENV_RAW_DIR = "BAROMETER_RAW_DIR"
 ENV_WAREHOUSE_DIR = "BAROMETER_WAREHOUSE_DIR"
 ENV_CATALOG = "BAROMETER_CATALOG"
+ENV_PROFILE = "BAROMETER_PROFILE"   # local (the default) or production (docs/deployment.md)
+PROFILES = {
+    # profile: (the Dagster instance file copied into DAGSTER_HOME, schedules and sensor on by default)
+    "local": ("dagster.yaml", False),
+    "production": ("deploy/dagster.production.yaml", True),
+}
+# The concurrency pool of every step that writes the internal DuckDB file (one writer at a time,
+# across runs); the production instance limits it to 1 (deploy/dagster.production.yaml).
+WAREHOUSE_POOL = "barometer_warehouse"
 
 PUBLIC_DB_NAME = "barometer.duckdb"
 INTERNAL_DB_RELPATH = Path("internal") / "barometer_internal.duckdb"
@@ -27,6 +36,30 @@ def warehouse_dir() -> Path:
 
 def catalog_path() -> Path:
     return Path(os.environ.get(ENV_CATALOG) or PROJECT_ROOT / "catalog" / "indicators.yaml").resolve()
+
+
+def profile() -> str:
+    """The deployment profile, BAROMETER_PROFILE: `local` (SQLite under the project's Dagster home,
+    automation off until switched on) or `production` (Postgres, queued runs, automation on)."""
+    name = (os.environ.get(ENV_PROFILE) or "local").strip().lower()
+    if name not in PROFILES:
+        raise ValueError(f"{ENV_PROFILE}={name!r}: use one of {', '.join(PROFILES)}")
+    return name
+
+
+def instance_yaml() -> Path:
+    """The Dagster instance configuration of the profile in force."""
+    return PROJECT_ROOT / PROFILES[profile()][0]
+
+
+def automation_on_by_default() -> bool:
+    """Whether the schedules and the sensor run without anyone switching them on (production)."""
+    return PROFILES[profile()][1]
+
+
+def sensor_interval_seconds() -> int:
+    """How often the daemon looks for new files in raw/ (BAROMETER_SENSOR_SECONDS; default 60)."""
+    return int(os.environ.get("BAROMETER_SENSOR_SECONDS") or 60)
 
 
 def dagster_home() -> Path:

@@ -27,11 +27,12 @@ from schemas.rounds import is_round
 
 
 def ensure_dagster_home() -> Path:
-    """Use (and create) the project-local Dagster home with the project's dagster.yaml."""
+    """Use (and create) the Dagster home with the instance file of the profile in force
+    (dagster.yaml, or deploy/dagster.production.yaml with BAROMETER_PROFILE=production)."""
     home = settings.dagster_home()
     os.environ["DAGSTER_HOME"] = str(home)
     home.mkdir(parents=True, exist_ok=True)
-    src, dst = settings.PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml"
+    src, dst = settings.instance_yaml(), home / "dagster.yaml"
     if src.exists() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
         shutil.copyfile(src, dst)
     return home
@@ -333,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1")
     p.add_argument("--port", type=int, default=3000)
     p.set_defaults(fn=cmd_dev)
+    from pipelines import service
+
+    service.add_commands(sub)
     args = parser.parse_args(argv)
     from schemas.catalog import CatalogError
 

@@ -29,7 +29,9 @@ def scan_raw(raw_dir) -> dict[str, str]:
     return out
 
 
-@dg.sensor(job=barometer_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED,
+@dg.sensor(job=barometer_job, minimum_interval_seconds=settings.sensor_interval_seconds(),
+           default_status=(dg.DefaultSensorStatus.RUNNING if settings.automation_on_by_default()
+                           else dg.DefaultSensorStatus.STOPPED),  # docs/deployment.md
            description="Requests a run of a round when a file in raw/<round>/ is new or changed.")
 def new_file_in_raw(context: dg.SensorEvaluationContext):
     seen = json.loads(context.cursor) if context.cursor else {}

@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from core.settings import WAREHOUSE_POOL
 from core.warehouse import Warehouse, execute_script, sql, write_table
 from schemas.code_lists import load_code_list
 
@@ -10,6 +11,7 @@ CODE_LISTS = ["districts", "departments", "groups", "sexes", "areas", "computati
 
 
 @dg.asset(
+    pool=WAREHOUSE_POOL,  # writes the internal DuckDB: one writer at a time (docs/deployment.md)
     group_name="catalog",
     owners=["team:bif"],
     kinds={"yaml", "duckdb"},

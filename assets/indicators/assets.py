@@ -10,6 +10,7 @@ import pandas as pd
 from assets.catalog.assets import indicator_catalog
 from assets.intake.assets import submission_asset_key
 from core import settings
+from core.settings import WAREHOUSE_POOL
 from core.warehouse import Warehouse, sql
 from schemas.catalog import Catalog, load_catalog
 from schemas.code_lists import load_code_list
@@ -32,6 +33,7 @@ def build_area_asset(area: str, label: str, departments: list[str], codes: list[
     )
 
     @dg.asset(
+        pool=WAREHOUSE_POOL,  # writes the internal DuckDB: one writer at a time (docs/deployment.md)
         key=area_asset_key(area),
         group_name=area,
         owners=[owners[d] for d in departments],

@@ -11,6 +11,7 @@ from assets.intake.dropfolder import scan
 from assets.intake.neutral import terminal
 from assets.intake.staging import FileOutcome, ingest_department_round, rounds_to_rederive
 from core.partitions import rounds
+from core.settings import WAREHOUSE_POOL
 from core.warehouse import Warehouse
 from schemas.code_lists import load_code_list
 
@@ -65,6 +66,7 @@ def build_submission_asset(department: str, name_en: str, owner: str) -> dg.Asse
     )
 
     @dg.asset(
+        pool=WAREHOUSE_POOL,  # writes the internal DuckDB: one writer at a time (docs/deployment.md)
         key=key,
         group_name="intake",
         owners=[owner],
@@ -112,6 +114,7 @@ HOUSING_FEEDS = [("TMF", "areas"), ("SOF", "areas"), ("TMF", "dwellings")]
 
 
 @dg.asset(
+    pool=WAREHOUSE_POOL,  # writes the internal DuckDB: one writer at a time (docs/deployment.md)
     group_name="intake", owners=["team:tmf", "team:sof"], kinds={"csv", "xlsx", "pandera", "duckdb"},
     partitions_def=rounds, backfill_policy=dg.BackfillPolicy.single_run(),
     check_specs=[dg.AssetCheckSpec("all_files_accepted", asset="housing_area_submissions",

@@ -6,10 +6,12 @@ import dagster as dg
 
 from assets.publish.swap import log_publication, publish
 from core.contracts import published, table_schema
+from core.settings import WAREHOUSE_POOL
 from core.warehouse import Warehouse
 
 
 @dg.asset(
+    pool=WAREHOUSE_POOL,  # writes the internal DuckDB: one writer at a time (docs/deployment.md)
     group_name="publish", owners=["team:bif"], kinds={"duckdb", "parquet"},
     deps=[dg.AssetKey(a) for a in sorted({c.writer for c in published()})],  # from the contracts
     description="The published warehouse: warehouse/barometer.duckdb (tables "
