@@ -17,6 +17,6 @@ defs = dg.Definitions(
     assets=dg.load_assets_from_package_module(assets),
     jobs=[barometer_job],
     schedules=[schedules.spring_round, schedules.november_round],
-    sensors=[sensors.new_file_in_raw],
+    sensors=[sensors.new_file_in_raw, sensors.notify_on_run_failure, sensors.notify_on_overdue_delivery],
     resources=warehouse.for_env(),
 )

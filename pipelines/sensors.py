@@ -59,3 +59,48 @@ def new_file_in_raw(context: dg.SensorEvaluationContext):
     cursor = {p: sig for p, sig in now.items() if p.split("/")[0] not in waiting}
     cursor.update({p: sig for p, sig in seen.items() if p.split("/")[0] in waiting})
     context.update_cursor(json.dumps(cursor))
+
+
+def _default_status() -> dg.DefaultSensorStatus:
+    return dg.DefaultSensorStatus.RUNNING if settings.automation_on_by_default() else dg.DefaultSensorStatus.STOPPED
+
+
+@dg.run_failure_sensor(name="notify_on_run_failure", default_status=_default_status(),
+                       description="Notifies the configured channel (pipelines/notify.py) of every failed run.")
+def notify_on_run_failure(context: dg.RunFailureSensorContext):
+    from pipelines import notify
+
+    run = context.dagster_run
+    error = context.failure_event.message if context.failure_event else None
+    notify.notify(*notify.run_failed_text(run.run_id, run.job_name, run.tags.get("dagster/partition"), error),
+                  log=context.log)
+
+
+def overdue_deliveries(public_db) -> list[tuple[str, str, str]]:
+    """(round, department, deadline) of every overdue delivery in the published tracker."""
+    import duckdb
+
+    if not public_db.exists():
+        return []
+    con = duckdb.connect(str(public_db), read_only=True)
+    try:
+        return [(r, d, str(dl)) for r, d, dl in con.execute(
+            "SELECT round, department, deadline FROM submission_tracker WHERE overdue ORDER BY round, department"
+        ).fetchall()]
+    finally:
+        con.close()
+
+
+@dg.sensor(name="notify_on_overdue_delivery", minimum_interval_seconds=3600, default_status=_default_status(),
+           description="Once an hour, notifies the configured channel of deliveries that became overdue "
+                       "(published submission_tracker: missing after the deadline); each one once.")
+def notify_on_overdue_delivery(context: dg.SensorEvaluationContext):
+    from pipelines import notify
+
+    told = set(json.loads(context.cursor)) if context.cursor else set()
+    overdue = overdue_deliveries(settings.warehouse_dir() / settings.PUBLIC_DB_NAME)
+    new = [row for row in overdue if f"{row[0]}/{row[1]}" not in told]
+    if new:
+        notify.notify(*notify.overdue_text(new), log=context.log)
+    context.update_cursor(json.dumps(sorted(told | {f"{r}/{d}" for r, d, _ in overdue})))
+    return dg.SkipReason(f"{len(new)} newly overdue deliveries notified" if new else "no newly overdue delivery")
