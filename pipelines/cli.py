@@ -101,7 +101,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     wh = Warehouse()
     discovered = discover(wh.raw)
-    found = discovered.rounds
+    # a restore runs the rounds its archive knows, whether or not raw/ has their files (pipelines/backup.py)
+    found = getattr(args, "from_archive", None) or discovered.rounds
     chosen = sorted(args.round) if args.round else found
     bad = [r for r in chosen if r not in found and args.round]
     if bad:
@@ -334,9 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1")
     p.add_argument("--port", type=int, default=3000)
     p.set_defaults(fn=cmd_dev)
-    from pipelines import service
+    from pipelines import backup, service
 
     service.add_commands(sub)
+    backup.add_commands(sub)
     args = parser.parse_args(argv)
     from schemas.catalog import CatalogError
 
