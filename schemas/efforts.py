@@ -48,6 +48,23 @@ PROJECT_COLUMNS = ["department", "round", "project_id"] + PROJECT_DESCRIBED + ["
 PROJECT_REQUIRED = PROJECT_COLUMNS[:-1]
 PROJECT_NUMBERS = ("total_budget_dkk", "year", "cofinancing_dkk")
 
+# Each column's Danish label (templates, docs/submissions.md)
+LABELS_DA = {
+    "department": "forvaltning", "round": "runde", "statement_year": "redegørelsens år", "row_type": "rækketype",
+    "effort_id": "indsats-id", "effort_name": "indsatsens navn", "committee": "udvalg",
+    "policy_goals": "mål i integrationspolitikken", "indicators": "indikatorer", "target_group": "målgruppe",
+    "activities": "aktiviteter", "year_goal": "mål for året", "contribution": "hvordan indsatsen bidrager",
+    "evaluated": "evalueres (ja/nej)", "evaluation": "intern/ekstern evaluering",
+    "statistical_follow_up": "statistisk opfølgning (ja/nej)", "activities_done": "gennemførte aktiviteter",
+    "activities_outstanding": "udestående aktiviteter", "goal_fulfilment": "samlet målopfyldelse",
+    "participants": "antal deltagere", "assessment": "samlet vurdering", "budget_year": "budgetår",
+    "area": "politikområde", "budget_dkk": "budget (kr.)", "note": "note",
+    "project_id": "projekt-id", "project_name": "projektets navn", "owner_department": "ansvarlig forvaltning",
+    "priority_areas": "prioritetsområder (højst 3)", "start_month": "start (ÅÅÅÅ-MM)", "end_month": "slut (ÅÅÅÅ-MM)",
+    "total_budget_dkk": "samlet budget (kr.)", "status": "status", "year": "år",
+    "cofinancing_dkk": "kommunal medfinansiering (kr.)",
+}
+
 
 class EffortRow(pa.DataFrameModel):
     """One effort's budget for one year and policy area (or a control total of the statement): the

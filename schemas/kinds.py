@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,7 +50,7 @@ SUFFIX_KINDS = ("areas", "dwellings", "efforts", "projects")
 
 
 def kind_of_suffix(suffix: str | None) -> str:
-    """'areas' / 'areas-v2' -> areas; 'dwellings...', 'efforts...', 'projects...' likewise; anything
-    else -> indicators."""
-    head = (suffix or "").lower().split("-")[0]
+    """'areas' / 'areas-v2' / 'areas_v2' -> areas; 'dwellings...', 'efforts...', 'projects...'
+    likewise; anything else -> indicators."""
+    head = re.split(r"[-_.]", (suffix or "").lower())[0]
     return head if head in SUFFIX_KINDS else "indicators"
