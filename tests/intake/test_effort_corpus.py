@@ -45,7 +45,8 @@ def test_the_issue_s_five_cases_are_in_the_corpus():
 
 @pytest.mark.parametrize("case", [c for c in EXPECTED if c["rule"]][:6], ids=lambda c: c["file"])
 def test_check_command_names_the_rule(case, capsys, tmp_path):
-    path = tmp_path / f"{case['department']}_{case['round']}_{case['kind']}{'.xlsx' if case['file'].endswith('xlsx') else '.csv'}"
+    ext = ".xlsx" if case["file"].endswith(".xlsx") else ".csv"
+    path = tmp_path / f"{case['department']}_{case['round']}_{case['kind']}{ext}"
     shutil.copyfile(BAD / case["file"], path)
     code = barometer(["check", str(path)])
     out = capsys.readouterr().out
