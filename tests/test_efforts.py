@@ -103,7 +103,7 @@ def test_every_figure_names_its_file_and_row_and_efforts_link_to_indicators(samp
                           "AND statement_year = 2008 ORDER BY budget_year")
     assert [r[0] for r in rows] == ["SOF_2008-05_efforts.csv"] * 4 and all(r[1] > 1 for r in rows)
     assert _q(sample_run, "SELECT count(*) FROM effort_budget WHERE file_name IS NULL OR source_row IS NULL") == [(0,)]
-    linked = _q(sample_run, "SELECT effort_id, budget_statement_year_dkk FROM effort_indicators "
+    linked = _q(sample_run, "SELECT effort_id, budget_statement_year_dkk FROM indicator_efforts "
                             "WHERE indicator = 'HOU-M2' AND statement_year = 2009 ORDER BY effort_id")
     assert linked == [("SOF-UDLEJ", 6.0 * M)]
     text = _q(sample_run, "SELECT activities, assessment, evaluated FROM efforts WHERE effort_id = 'SOF-UDLEJ' "

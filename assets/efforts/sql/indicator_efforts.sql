@@ -1,4 +1,4 @@
--- The published `effort_indicators`: which indicators each effort supports (the statement's
+-- The published `indicator_efforts`: which indicators each effort supports (the statement's
 -- `indicators` cell), with the effort's budget in the statement's year, so a reader of the barometer
 -- can see, per indicator, the efforts and money aimed at it.
 SELECT
