@@ -79,6 +79,16 @@ def test_social_committee_statement_year_totals_and_the_stated_total_warning(sam
               ) == [(26.79 * M,)]
 
 
+def test_the_run_summary_names_the_budget_the_projects_and_the_statement_that_disagrees(sample_run):
+    from pipelines.summary import _other_half
+
+    lines = _other_half(sample_run.public_db)
+    assert lines == [
+        "  Budget for integration efforts 2009 (budget_by_area): 476.8 M DKK in 6 areas",
+        "  Project bank 2009 (projects_by_area): 83 active projects, municipal co-financing 41.3 M DKK",
+        "  Statements whose own totals differ from their rows (warned; the rows are used): SOF 2008 row 21"]
+
+
 def test_carry_forward_is_declared_and_flagged_and_missing_is_missing(sample_run):
     tmf = _q(sample_run, "SELECT year, statement_year, carried_forward, carry_forward_note, budget_dkk "
                          "FROM budget_by_committee WHERE committee = 'TMU' ORDER BY year")
