@@ -51,3 +51,49 @@ def test_check_command_names_the_rule(case, capsys, tmp_path):
     code = barometer(["check", str(path)])
     out = capsys.readouterr().out
     assert code == 1 and "REJECTED" in out and case["rule"] in out and f"row {case['row']}" in out
+
+
+def test_free_text_is_kept_as_text_and_never_echoed_raw(tmp_path, catalog):
+    """A statement's long Danish text with line breaks, a formula-like name and a control character
+    is accepted and kept verbatim; when a file is refused, its report neutralises such a value
+    (the terminal text escapes control characters, the CSV report cannot run a formula)."""
+    from assets.intake.reports import write_report
+
+    with open(BAD / "efforts_valid.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["effort_name"] = '=HYPERLINK("http://x","klik")'
+    rows[0]["activities"] = "Linje 1\nLinje 2 \x1b[31mrød\x1b[0m"
+    ok = tmp_path / "SOF_2009-05_efforts.csv"
+    with open(ok, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    result = validate_file(ok, catalog)
+    assert result.accepted, result.report_text()
+    first = result.rows.iloc[0]
+    assert first["effort_name"] == rows[0]["effort_name"] and first["activities"] == rows[0]["activities"]
+    rows[0]["committee"] = '=cmd|" /C calc"!A0\x1b[31m'  # refused: not a committee code
+    bad = tmp_path / "bad" / "SOF_2009-05_efforts.csv"
+    bad.parent.mkdir()
+    with open(bad, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    refused = validate_file(bad, catalog)
+    assert not refused.accepted
+    report = write_report(refused, tmp_path / "reports", "2009-05")
+    assert "\x1b" not in report.read_text(encoding="utf-8")
+    with open(report.with_suffix(".csv"), encoding="utf-8") as f:
+        cells = [c for r in csv.reader(f) for c in r]
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    assert any("cmd|" in c for c in cells)
+
+
+def test_template_command_writes_both_kinds(capsys, tmp_path):
+    assert barometer(["template", "--kind", "efforts", "--department", "SOF", "--round", "2009-05",
+                      "--out", str(tmp_path)]) == 0
+    assert barometer(["template", "--kind", "projects", "--department", "BIF", "--round", "2009-11",
+                      "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["BIF_2009-11_projects.xlsx", "SOF_2009-05_efforts.xlsx"]
+    assert barometer(["template", "--kind", "efforts", "--department", "XYZ", "--round", "2009-05",
+                      "--out", str(tmp_path)]) == 2
