@@ -98,6 +98,7 @@ def test_carry_forward_is_declared_and_flagged_and_missing_is_missing(sample_run
               ) == [(True,)]
     status = {(r, d): s for r, d, s in _q(sample_run, "SELECT round, department, efforts_status "
                                                       "FROM submission_tracker")}
+    assert _check(sample_run, "budget_by_committee", "carry_forward_only_for_missing_statements").passed
     assert status[("2008-05", "TMF")] == "carried forward"
     assert status[("2009-05", "TMF")] == "missing"       # no declaration for 2009: nothing implicit
     assert status[("2009-05", "SOF")] == "accepted" and status[("2009-05", "BIF")] == "accepted"
@@ -204,3 +205,41 @@ def test_the_template_filled_as_its_example_is_accepted(kind, tmp_path, catalog)
     wb.save(path)
     result = validate_file(path, catalog)
     assert result.accepted, result.report_text()
+
+
+def test_a_declaration_for_a_committee_that_delivered_is_not_used_and_warns(tmp_path, monkeypatch):
+    import shutil
+
+    from conftest import PROJECT
+
+    from core.settings import ENV_CATALOG
+
+    catalog = shutil.copytree(PROJECT / "catalog", tmp_path / "catalog")
+    with open(catalog / "effort_carry_forward.csv", "a", encoding="utf-8") as f:
+        f.write('SOF,2009,2008,"SOF sendte ingen redegørelse","SOF sent no statement"\n')
+    monkeypatch.setenv(ENV_CATALOG, str(catalog / "indicators.yaml"))
+    run = run_barometer(copy_raw(tmp_path / "raw", ["2008-05", "2009-05"]), tmp_path / "wh")
+    check = _check(run, "budget_by_committee", "carry_forward_only_for_missing_statements")
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
+    assert "department=SOF" in " ".join(check.metadata["examples"].value)
+    assert _q(run, "SELECT bool_or(carried_forward) FROM budget_by_committee WHERE year = 2009") == [(False,)]
+    assert dict(_q(run, "SELECT area, budget_mdkk FROM budget_by_area WHERE year = 2009"))["housing"] == 18.5
+
+
+@pytest.mark.parametrize("line, problem", [
+    ("XXX,2008,2007,a,b", "unknown department"),
+    ("TMF,2008,2008,a,b", "from_year must be before year"),
+    ("TMF,2008,2007,,b", "note_da"),
+    ("TMF,2008,2006,a,b", "declared more than once"),
+])
+def test_an_invalid_carry_forward_declaration_is_refused_naming_it(line, problem, tmp_path):
+    from conftest import PROJECT
+
+    from schemas.efforts import load_carry_forward
+
+    path = tmp_path / "effort_carry_forward.csv"
+    path.write_text((PROJECT / "catalog" / "effort_carry_forward.csv").read_text(encoding="utf-8") + line + "\n",
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match=problem) as e:
+        load_carry_forward(path)
+    assert str(path) in str(e.value)
