@@ -293,10 +293,20 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from assets.intake import templates_efforts
     from assets.intake.templates import check_arguments, make_template
     from schemas.catalog import load_catalog
 
     catalog, department = load_catalog(settings.catalog_path()), args.department.upper()
+    if args.kind != "indicators":  # the other half of the round: an effort statement or the project bank
+        try:
+            templates_efforts.check_arguments(args.kind, department, args.round)
+        except ValueError as e:
+            print(f"barometer template: {terminal(e)}", file=sys.stderr)
+            return 2
+        out = Path(args.out) / f"{department}_{args.round}_{args.kind}.xlsx"
+        print(terminal(templates_efforts.make_template(args.kind, department, args.round, out)))
+        return 0
     try:
         check_arguments(catalog, department, args.round)
     except ValueError as e:
@@ -323,7 +333,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("template", help="write the XLSX template for one department and round")
     p.add_argument("--department", required=True, help="department code, e.g. SOF")
     p.add_argument("--round", required=True, help="round, e.g. 2009-05")
-    p.add_argument("--out", default=".", help="folder to write <DEPT>_<round>.xlsx to (default: here)")
+    p.add_argument("--kind", default="indicators", choices=["indicators", "efforts", "projects"],
+                   help="indicators (default), efforts (an effort statement) or projects (the project bank)")
+    p.add_argument("--out", default=".",
+                   help="folder to write <DEPT>_<round>.xlsx (or <DEPT>_<round>_<kind>.xlsx) to (default: here)")
     p.set_defaults(fn=cmd_template)
     p = sub.add_parser("rebuild", help="remove everything derived and run every round again (history stays)")
     p.add_argument("--log-level", default="WARNING", help="Dagster console log level (default WARNING)")

@@ -138,6 +138,7 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         first = f" ({first} of them first reported this month)" if first else ""
         out.append(f"  Housing areas {period} ({rule_set}): {listed} on the ministry's list, {by_rule} moved there "
                    f"by a rule change{off}, {new} new vulnerable{first}")
+    out += _other_half(public_db)
     out.append("")
     out.append("Outputs:")
     out.append(f"  {_rel(public_db)}  (tables {', '.join(c.name for c in published())})")
@@ -147,3 +148,34 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
         out.append(f"  {_rel(reports_dir)}/<round>/  validation reports of rejected files")
     out.append("  Lineage and run history: `make dev`, then http://127.0.0.1:3000")
     return "\n".join(out)
+
+
+def _other_half(public_db: Path) -> list[str]:
+    """The latest year's budget by area and active projects, and the statements whose own totals
+    disagree with their rows (the published tables: budget_by_area, projects_by_area,
+    effort_control_totals)."""
+    if not public_db.exists():
+        return []
+    con = duckdb.connect(str(public_db), read_only=True)
+    try:
+        budget = con.execute("SELECT year, sum(budget_dkk), count(*) FROM budget_by_area "
+                             "GROUP BY 1 ORDER BY 1 DESC LIMIT 1").fetchone()
+        projects = con.execute("SELECT year, sum(active_projects_first_priority), sum(cofinancing_first_priority_dkk) "
+                               "FROM projects_by_area GROUP BY 1 ORDER BY 1 DESC LIMIT 1").fetchone()
+        differ = con.execute("SELECT department, statement_year, total_row FROM effort_control_totals "
+                             "WHERE NOT agrees ORDER BY 1, 2, 3").fetchall()
+    except duckdb.Error:  # a warehouse published before these tables existed
+        return []
+    finally:
+        con.close()
+    out = []
+    if budget:
+        out.append(f"  Budget for integration efforts {budget[0]} (budget_by_area): {budget[1] / 1e6:,.1f} M DKK "
+                   f"in {budget[2]} areas")
+    if projects:
+        out.append(f"  Project bank {projects[0]} (projects_by_area): {projects[1]} active projects, municipal "
+                   f"co-financing {projects[2] / 1e6:,.1f} M DKK")
+    if differ:
+        named = ", ".join(f"{terminal(d)} {y} row {r}" for d, y, r in differ)
+        out.append(f"  Statements whose own totals differ from their rows (warned; the rows are used): {named}")
+    return out

@@ -1,15 +1,18 @@
 """The kinds of file a department can deliver, told apart by the file name's suffix:
 `<DEPT>_<round>.csv` (indicator counts), `<DEPT>_<round>_areas.csv` (housing areas) and
-`<DEPT>_<round>_dwellings.csv` (dwellings, for the decomposition of change)."""
+`<DEPT>_<round>_dwellings.csv` (dwellings, for the decomposition of change),
+`<DEPT>_<round>_efforts.csv` (a committee's effort statement) and `<DEPT>_<round>_projects.csv`
+(the project bank): one intake, one schema and one set of rule records per kind."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandera.pandas as pa
 
-from schemas import housing, submission
+from schemas import efforts, housing, submission
 from schemas.catalog import Catalog
 from schemas.rule_set import RuleSet
 
@@ -37,10 +40,17 @@ KINDS = {
                       lambda catalog, d, r: housing.dwelling_context_schema(d, r), housing.DWELLING_RULES,
                       ("dwellings", "transfer_from", "transfer_to", "residents_18_64_from", "residents_18_64_to"),
                       ("period_from", "period_to")),
+    "efforts": Kind("efforts", efforts.EFFORT_COLUMNS, efforts.EFFORT_REQUIRED, efforts.effort_row_schema,
+                    efforts.effort_context_schema, efforts.EFFORT_RULES, efforts.EFFORT_NUMBERS),
+    "projects": Kind("projects", efforts.PROJECT_COLUMNS, efforts.PROJECT_REQUIRED, efforts.project_row_schema,
+                     efforts.project_context_schema, efforts.PROJECT_RULES, efforts.PROJECT_NUMBERS,
+                     ("start_month", "end_month")),
 }
+SUFFIX_KINDS = ("areas", "dwellings", "efforts", "projects")
 
 
 def kind_of_suffix(suffix: str | None) -> str:
-    """'areas' / 'areas-v2' -> areas; 'dwellings...' -> dwellings; anything else -> indicators."""
-    head = (suffix or "").lower().split("-")[0]
-    return head if head in ("areas", "dwellings") else "indicators"
+    """'areas' / 'areas-v2' / 'areas_v2' -> areas; 'dwellings...', 'efforts...', 'projects...'
+    likewise; anything else -> indicators."""
+    head = re.split(r"[-_.]", (suffix or "").lower())[0]
+    return head if head in SUFFIX_KINDS else "indicators"

@@ -4,7 +4,7 @@ Danish and English), validated when loaded. The pandera schemas are built from t
 (every check carries the rule's name, so a failure is mapped back to its record by that name,
 never by pandera's wording of a check), and the reports read their messages from them.
 
-A rule is one record per kind of file (`indicators`, `areas`, `dwellings`); a record with
+A rule is one record per kind of file (`indicators`, `areas`, `dwellings`, `efforts`, `projects`); a record with
 several `kinds` is the same rule in each. See docs/submissions.md, "Rules a file is checked
 against"."""
 
@@ -28,8 +28,8 @@ from schemas.rounds import ROUND_RE
 from schemas.yaml_model import load_yaml_model
 
 RULES_PATH = Path(__file__).resolve().parent / "rules" / "submission_rules.yaml"
-KINDS = ("indicators", "areas", "dwellings")
-KindName = Literal["indicators", "areas", "dwellings"]
+KINDS = ("indicators", "areas", "dwellings", "efforts", "projects")
+KindName = Literal["indicators", "areas", "dwellings", "efforts", "projects"]
 # pandera's own failures (no Check of ours) that name the missing or unknown column in the case
 COLUMN_REASONS = {"COLUMN_NOT_IN_DATAFRAME", "COLUMN_NOT_IN_SCHEMA"}
 # What a message may quote: the codes a value must be one of, a key's columns; in a variant also

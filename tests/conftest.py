@@ -2,9 +2,9 @@
 
 Tests never read the live drop folder `raw/`: a user may drop a resubmission or a new round
 there at any time. The shipped sample rounds are produced by the deterministic generators
-(tools/generate_samples.py, tools/generate_housing_samples.py) once per test session into a
-session temp folder; `sample_raw_dir()`, the `sample_raw` fixture, `SAMPLE_RAW`, `copy_raw` and
-`sample_run` all use that folder. For the whole session the raw, warehouse and Dagster-home
+(tools/generate_samples.py, tools/generate_housing_samples.py, tools/generate_effort_samples.py)
+once per test session into a session temp folder; `sample_raw_dir()`, the `sample_raw` fixture,
+`SAMPLE_RAW`, `copy_raw` and `sample_run` all use that folder. For the whole session the raw, warehouse and Dagster-home
 settings also point into temp folders, so nothing a test runs reads `raw/` or writes into the
 project's `warehouse/` or `.dagster_home/`.
 """
@@ -30,7 +30,8 @@ PROJECT = settings.PROJECT_ROOT
 PROJECT_RAW = PROJECT / "raw"    # the live drop folder: never read by tests (see test_sample_isolation.py)
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_GENERATORS = (PROJECT / "tools" / "generate_samples.py",
-                     PROJECT / "tools" / "generate_housing_samples.py")
+                     PROJECT / "tools" / "generate_housing_samples.py",
+                     PROJECT / "tools" / "generate_effort_samples.py")
 
 _config: pytest.Config | None = None
 _sample: dict = {}   # "dir": the generated folder, "files": its files (relative), "seconds": time taken
@@ -42,7 +43,7 @@ def pytest_configure(config):
 
 
 def generate_sample(out: Path) -> list[Path]:
-    """Run both sample generators into `out` (as `--out DIR` does); the written files, relative."""
+    """Run the sample generators into `out` (as `--out DIR` does); the written files, relative."""
     written: list[Path] = []
     for script in SAMPLE_GENERATORS:
         spec = importlib.util.spec_from_file_location(f"_barometer_{script.stem}", script)

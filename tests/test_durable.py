@@ -56,7 +56,8 @@ def test_history_survives_a_rebuild_after_a_file_was_overwritten(tmp_path):
         run = run_barometer(raw, wh, rounds=["2009-05"])  # even a run of one round re-derives everything
         assert _q(run.public_db, vintage) == [(67.0, 72.0, True)], rebuild
         assert _q(run.internal_db, "SELECT version, outcome, file_name FROM submission_archive "
-                                   "WHERE department = 'BIF' AND round = '2009-05' ORDER BY version") \
+                                   "WHERE department = 'BIF' AND round = '2009-05' AND kind = 'indicators' "
+                                   "ORDER BY version") \
             == [(1, "accepted", "BIF_2009-05.csv"), (2, "accepted", "BIF_2009-05.csv")], rebuild
         # the 2008-11 round was not in this run's partitions: re-derived from the archive all the same
         assert _q(run.public_db, "SELECT count(*) FROM barometer_history WHERE published_round = '2008-11'")[0][0] > 0
@@ -121,7 +122,8 @@ def test_symbolic_links_in_the_drop_folder_are_never_followed(tmp_path):
     assert tracker[("2009-11", "BIF")] == "refused"
     assert _q(run.public_db, "SELECT first_problem FROM submission_tracker WHERE round = '2009-05' "
                              "AND department = 'SUF'")[0][0].count("symbolic link") == 1
-    assert _q(run.internal_db, "SELECT count(*) FROM submission_archive WHERE department = 'SUF'") == [(0,)]
+    assert _q(run.internal_db, "SELECT count(*) FROM submission_archive WHERE department = 'SUF' "
+                                  "AND kind = 'indicators'") == [(0,)]
 
 
 def test_the_archive_is_private_and_matches_its_register(tmp_path):
@@ -185,7 +187,7 @@ def test_a_file_replaced_over_and_over_during_runs_keeps_lineage_whole(tmp_path)
         writer.join()
     archive = wh / "archive"
     registered = _q(archive / "history.duckdb", "SELECT version, archived_path, sha256 FROM received_files "
-                                                "WHERE department = 'SUF' ORDER BY version")
+                                                "WHERE department = 'SUF' AND kind = 'indicators' ORDER BY version")
     assert registered
     with duckdb.connect(str(run.internal_db), read_only=True) as con:
         for version, rel, sha in registered:
@@ -194,7 +196,8 @@ def test_a_file_replaced_over_and_over_during_runs_keeps_lineage_whole(tmp_path)
             staged = con.execute("""SELECT indicator, reference_period, district, population_group, sex, numerator
                                     FROM submission_rows WHERE department = 'SUF' AND version = ?""",
                                  [version]).fetchall()
-            outcome = con.execute("SELECT outcome FROM submission_archive WHERE department = 'SUF' AND version = ?",
+            outcome = con.execute("SELECT outcome FROM submission_archive WHERE department = 'SUF' "
+                                  "AND kind = 'indicators' AND version = ?",
                                   [version]).fetchone()[0]
             if outcome == "accepted":
                 assert set(staged) == _rows_of(data) and len(staged) == len(data.decode().splitlines()) - 1

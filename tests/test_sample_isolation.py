@@ -32,10 +32,11 @@ def test_session_defaults_point_away_from_the_project():
 
 def test_generated_sample_equals_the_shipped_sample():
     files = sample_files()
-    # 32 submissions in six rounds + 8 housing-area files + 1 dwelling file
-    assert len(files) == 41
+    # 32 submissions in six rounds + 8 housing-area files + 1 dwelling file + 8 effort statements
+    # + 2 project banks (one of them in 2009-11)
+    assert len(files) == 51
     assert {f.parts[0] for f in files} == {"2006-11", "2007-05", "2007-11", "2008-05", "2008-11",
-                                           "2009-05", "2010-05"}
+                                           "2009-05", "2009-11", "2010-05"}
     differ = [str(f) for f in files
               if (sample_raw_dir() / f).read_bytes() != (PROJECT_RAW / f).read_bytes()]
     assert not differ, f"generated sample differs from the shipped raw/ files: {differ}"

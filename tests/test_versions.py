@@ -32,7 +32,7 @@ def test_a_corrected_resubmission_changes_latest_and_keeps_as_published(tmp_path
     assert vintage == [(67.0, 72.0, True)]
     # both versions stay queryable; the figure names the version it came from
     versions = _q(second, "SELECT version, outcome, file_name FROM submission_archive WHERE department = 'BIF' "
-                          "AND round = '2009-05' ORDER BY version", db="internal")
+                          "AND round = '2009-05' AND kind = 'indicators' ORDER BY version", db="internal")
     assert versions == [(1, "accepted", "BIF_2009-05.csv"), (2, "accepted", "BIF_2009-05_v2.csv")]
     lineage = _q(second, "SELECT DISTINCT file_name FROM observation_lineage WHERE indicator = 'SAF-2' "
                          "AND reference_period = '2009-03'", db="internal")
@@ -49,7 +49,8 @@ def test_the_same_bytes_twice_change_nothing(tmp_path):
     run_barometer(raw, wh)
     shutil.copyfile(raw / "2009-05" / "SUF_2009-05.csv", raw / "2009-05" / "SUF_2009-05_again.csv")
     run = run_barometer(raw, wh)
-    assert _q(run, "SELECT count(*) FROM submission_archive WHERE department = 'SUF'", db="internal") == [(1,)]
+    assert _q(run, "SELECT count(*) FROM submission_archive WHERE department = 'SUF' AND kind = 'indicators'",
+              db="internal") == [(1,)]
     assert _q(run, "SELECT version_in_force, files_received FROM submission_tracker WHERE department = 'SUF' "
                    "AND round = '2009-05'") == [(1, 2)]
 
@@ -111,11 +112,13 @@ def test_putting_an_earlier_version_back_makes_it_the_one_in_force(tmp_path):
     df.loc[0, "note"] = "revised"
     df.to_csv(f, index=False)
     run = run_barometer(raw, wh)
-    assert _q(run, "SELECT version FROM submission_winners WHERE department = 'SUF'", db="internal") == [(2,)]
+    winner = "SELECT version FROM submission_winners WHERE department = 'SUF' AND kind = 'indicators'"
+    assert _q(run, winner, db="internal") == [(2,)]
     f.write_bytes(original)
     run = run_barometer(raw, wh)
-    assert _q(run, "SELECT version FROM submission_winners WHERE department = 'SUF'", db="internal") == [(1,)]
-    assert _q(run, "SELECT count(*) FROM submission_archive WHERE department = 'SUF'", db="internal") == [(2,)]
+    assert _q(run, winner, db="internal") == [(1,)]
+    assert _q(run, "SELECT count(*) FROM submission_archive WHERE department = 'SUF' AND kind = 'indicators'",
+              db="internal") == [(2,)]
 
 
 def test_a_round_folder_that_disappears_is_not_wiped(tmp_path):

@@ -7,7 +7,7 @@ from core.settings import WAREHOUSE_POOL
 from core.warehouse import Warehouse, execute_script, sql, write_table
 from schemas.code_lists import load_code_list
 
-CODE_LISTS = ["districts", "departments", "groups", "sexes", "areas", "computations"]
+CODE_LISTS = ["districts", "departments", "groups", "sexes", "areas", "computations", "committees", "assessments"]
 
 
 @dg.asset(

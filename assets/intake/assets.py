@@ -139,3 +139,38 @@ def housing_area_submissions(context: dg.AssetExecutionContext, warehouse: Wareh
         rows = con.execute("SELECT (SELECT count(*) FROM housing_area_rows) + (SELECT count(*) FROM dwelling_rows)"
                            ).fetchone()[0]
     return intake_result(context, outcomes, int(rows))
+
+
+# The other half of each round (docs/submissions.md, "Effort statements", "Project bank"): any
+# department may deliver either kind; the same drop folder, names, versions, archive and reports.
+EFFORT_KINDS = ("efforts", "projects")
+
+
+@dg.asset(
+    group_name="intake", owners=["team:bif"], kinds={"csv", "xlsx", "pandera", "duckdb"},
+    partitions_def=rounds, backfill_policy=dg.BackfillPolicy.single_run(),
+    check_specs=[dg.AssetCheckSpec("all_files_accepted", asset="effort_submissions",
+                                   description="Every effort statement and project-bank file passed validation "
+                                               "(warns).")],
+    description="The committees' effort statements (<DEPT>_<round>_efforts.csv|xlsx: one row per effort x budget "
+                "year x policy area, and the statement's own control totals) and the project bank "
+                "(<DEPT>_<round>_projects.csv|xlsx: one row per project x year of municipal co-financing), "
+                "validated and staged in effort_rows and project_rows.",
+    metadata={"spec": "docs/submissions.md"},
+)
+def effort_submissions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """One row per effort x budget year x area, and per project x year, as delivered."""
+    catalog = warehouse.catalog()
+    outcomes: list[FileOutcome] = []
+    entries = scan(warehouse.raw)
+    with warehouse.connect() as con:
+        for department in load_code_list("departments")["code"]:
+            for kind in EFFORT_KINDS:
+                todo = sorted(set(context.partition_keys) | set(rounds_to_rederive(con, department, kind)))
+                for round_key in todo:
+                    outcomes += ingest_department_round(con, warehouse.raw, warehouse.reports_dir, catalog,
+                                                       department, round_key, context.run_id, kind=kind,
+                                                       archive_dir=warehouse.archive_dir, entries=entries)
+        rows = con.execute("SELECT (SELECT count(*) FROM effort_rows) + (SELECT count(*) FROM project_rows)"
+                           ).fetchone()[0]
+    return intake_result(context, outcomes, int(rows))

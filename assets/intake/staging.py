@@ -42,6 +42,16 @@ STAGING = {
         SELECT ?, ?, ?, ?, ?, source_row::INTEGER, area_id, period_from, period_to, dwelling_status, dwellings,
                transfer_from, transfer_to, residents_18_64_from, residents_18_64_to
         FROM incoming_rows"""),
+    "efforts": ("effort_rows", """
+        SELECT ?, ?, ?, ?, ?, source_row::INTEGER, statement_year::INTEGER, row_type, effort_id, effort_name,
+               committee, policy_goals, indicators, target_group, activities, year_goal, contribution, evaluated,
+               evaluation, statistical_follow_up, activities_done, activities_outstanding, goal_fulfilment,
+               participants, assessment, budget_year::INTEGER, area, budget_dkk, note
+        FROM incoming_rows"""),
+    "projects": ("project_rows", """
+        SELECT ?, ?, ?, ?, ?, source_row::INTEGER, project_id, project_name, owner_department, priority_areas,
+               start_month, end_month, total_budget_dkk, status, year::INTEGER, cofinancing_dkk, note
+        FROM incoming_rows"""),
 }
 
 

@@ -9,7 +9,7 @@
 CREATE TABLE IF NOT EXISTS history.received_files (
     round          VARCHAR NOT NULL,
     department     VARCHAR NOT NULL,
-    kind           VARCHAR NOT NULL,   -- indicators | areas | dwellings
+    kind           VARCHAR NOT NULL,   -- indicators | areas | dwellings | efforts | projects
     version        INTEGER NOT NULL,   -- 1, 2, ... in order of arrival
     sha256         VARCHAR NOT NULL,   -- of the archived bytes, which are the bytes validated and staged
     file_name      VARCHAR NOT NULL,   -- the name it first arrived under

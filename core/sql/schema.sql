@@ -6,7 +6,7 @@
 CREATE TABLE IF NOT EXISTS submission_archive (
     round           VARCHAR NOT NULL,
     department      VARCHAR NOT NULL,
-    kind            VARCHAR NOT NULL,   -- indicators | areas | dwellings (docs/housing.md)
+    kind            VARCHAR NOT NULL,   -- indicators | areas | dwellings | efforts | projects
     version         INTEGER NOT NULL,   -- 1, 2, ... in order of arrival
     sha256          VARCHAR NOT NULL,
     file_name       VARCHAR NOT NULL,   -- the name it first arrived under
@@ -91,6 +91,46 @@ CREATE TABLE IF NOT EXISTS dwelling_rows (
     dwelling_status VARCHAR NOT NULL, dwellings DOUBLE, transfer_from DOUBLE, transfer_to DOUBLE,
     residents_18_64_from DOUBLE, residents_18_64_to DOUBLE
 );
+
+-- Effort statements (docs/submissions.md, "Effort statements"): one row per effort x budget year x
+-- area as delivered, and the statement's own control totals (row_type 'total', never summed).
+CREATE TABLE IF NOT EXISTS effort_rows (
+    round VARCHAR NOT NULL, department VARCHAR NOT NULL, version INTEGER NOT NULL, file_name VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL, source_row INTEGER NOT NULL,
+    statement_year INTEGER NOT NULL, row_type VARCHAR NOT NULL, effort_id VARCHAR, effort_name VARCHAR,
+    committee VARCHAR, policy_goals VARCHAR, indicators VARCHAR, target_group VARCHAR, activities VARCHAR,
+    year_goal VARCHAR, contribution VARCHAR, evaluated VARCHAR, evaluation VARCHAR, statistical_follow_up VARCHAR,
+    activities_done VARCHAR, activities_outstanding VARCHAR, goal_fulfilment VARCHAR, participants VARCHAR,
+    assessment VARCHAR, budget_year INTEGER, area VARCHAR, budget_dkk DOUBLE NOT NULL, note VARCHAR
+);
+
+-- The project bank (docs/submissions.md, "Project bank"): one row per project x year of co-financing.
+CREATE TABLE IF NOT EXISTS project_rows (
+    round VARCHAR NOT NULL, department VARCHAR NOT NULL, version INTEGER NOT NULL, file_name VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL, source_row INTEGER NOT NULL,
+    project_id VARCHAR NOT NULL, project_name VARCHAR NOT NULL, owner_department VARCHAR NOT NULL,
+    priority_areas VARCHAR NOT NULL, start_month VARCHAR NOT NULL, end_month VARCHAR NOT NULL,
+    total_budget_dkk DOUBLE NOT NULL, status VARCHAR NOT NULL, year INTEGER NOT NULL, cofinancing_dkk DOUBLE NOT NULL,
+    note VARCHAR
+);
+
+-- The effort rows in force: of each department's statement for a year, the winning version of
+-- the latest round that delivered it (a later round's statement for the same year is a correction).
+CREATE OR REPLACE VIEW effort_rows_in_force AS
+SELECT r.*
+FROM effort_rows r
+JOIN submission_winners w
+  ON w.round = r.round AND w.department = r.department AND w.kind = 'efforts' AND w.version = r.version
+QUALIFY r.round = max(r.round) OVER (PARTITION BY r.department, r.statement_year);
+
+-- The project rows in force: each year's project bank is the winning version of the latest round of
+-- that year that delivered one, per delivering department.
+CREATE OR REPLACE VIEW project_rows_in_force AS
+SELECT r.*, CAST(left(r.round, 4) AS INTEGER) AS delivery_year
+FROM project_rows r
+JOIN submission_winners w
+  ON w.round = r.round AND w.department = r.department AND w.kind = 'projects' AND w.version = r.version
+QUALIFY r.round = max(r.round) OVER (PARTITION BY r.department, left(r.round, 4));
 
 -- The rows in force as of a round: the winning version of each department and round, then, for
 -- each cell (series, period, district, subunit, group), the latest round that delivered it: a

@@ -81,7 +81,7 @@ def test_an_area_file_is_judged_by_the_housing_records(catalog):
 
 def _checks(kind: str, catalog) -> list:
     spec = KINDS[kind]
-    department = {"indicators": "BIF", "areas": "TMF", "dwellings": "TMF"}[kind]
+    department = {"indicators": "BIF", "areas": "TMF", "dwellings": "TMF", "efforts": "SOF", "projects": "BIF"}[kind]
     schema = spec.row_schema()
     checks = [c for col in schema.columns.values() for c in col.checks] + list(schema.checks)
     return checks + list(spec.context_schema(catalog, department, "2009-05").checks)
