@@ -267,3 +267,17 @@ def test_the_webserver_serves_the_production_instance_on_localhost_only(deployme
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(60)
+
+
+def test_every_asset_that_uses_the_warehouse_is_in_its_pool():
+    """The pool is what serializes the writers of the internal DuckDB file across runs: an asset
+    added without it would run beside another run's writer and wait on the file lock."""
+    import dagster as dg
+
+    from core.settings import WAREHOUSE_POOL
+    from pipelines.definitions import defs
+
+    writers = [a for a in defs.assets if isinstance(a, dg.AssetsDefinition) and "warehouse" in a.required_resource_keys]
+    assert len(writers) > 20   # every domain's assets
+    missing = [a.node_def.name for a in writers if a.node_def.pool != WAREHOUSE_POOL]
+    assert not missing, missing

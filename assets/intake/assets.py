@@ -147,6 +147,7 @@ EFFORT_KINDS = ("efforts", "projects")
 
 
 @dg.asset(
+    pool=WAREHOUSE_POOL,  # writes the internal DuckDB: one writer at a time (docs/deployment.md)
     group_name="intake", owners=["team:bif"], kinds={"csv", "xlsx", "pandera", "duckdb"},
     partitions_def=rounds, backfill_policy=dg.BackfillPolicy.single_run(),
     check_specs=[dg.AssetCheckSpec("all_files_accepted", asset="effort_submissions",
