@@ -72,7 +72,12 @@ def test_job_schedules_and_sensor():
     assert repo.has_job("barometer_job")
     crons = {s.name: s.cron_schedule for s in repo.schedule_defs}
     assert crons == {"spring_round": "0 6 20 5 *", "november_round": "0 6 20 11 *"}
-    assert [s.name for s in repo.sensor_defs] == ["new_file_in_raw"]
+    # the sensor on raw/, and the two that notify (pipelines/notify.py)
+    assert sorted(s.name for s in repo.sensor_defs) == ["new_file_in_raw", "notify_on_overdue_delivery",
+                                                        "notify_on_run_failure"]
+    # on a laptop (the local profile) nothing runs by itself; production: docs/deployment.md
+    assert {s.default_status for s in repo.schedule_defs} == {dg.DefaultScheduleStatus.STOPPED}
+    assert {s.default_status for s in repo.sensor_defs} == {dg.DefaultSensorStatus.STOPPED}
 
 
 def test_schedules_request_the_round_of_their_month():
