@@ -50,7 +50,7 @@ bench: setup
 # Derived outputs only. warehouse/archive/ (every file received, the publication history) is
 # durable: no target removes it (docs/operations.md, "Durable and derived").
 clean:
-	rm -rf warehouse/barometer.duckdb warehouse/.barometer.duckdb.* warehouse/.marts.*.link warehouse/marts warehouse/marts_versions warehouse/internal warehouse/reports .dagster_home
+	rm -rf warehouse/barometer.duckdb warehouse/.barometer.duckdb.* warehouse/.marts.*.link warehouse/marts warehouse/marts_versions warehouse/internal warehouse/reports warehouse/report warehouse/report_versions warehouse/.report.*.link warehouse/report-screenshots .dagster_home
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info
