@@ -19,6 +19,7 @@ from assets.report.text import LANGUAGES, Text
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 LANG_DIR = {"da": "", "en": "en/"}   # Danish first: at the root
+LIGHTS = ("green", "yellow", "red")
 
 
 def environment() -> Environment:
@@ -71,7 +72,7 @@ def _basis(area: dict) -> list[tuple[str, str]]:
     for part in (area.get("basis_lights") or "").split(","):
         code, _, light = part.strip().partition("=")
         if code:
-            out.append((code, light or None))
+            out.append((code, light if light in LIGHTS else None))   # 'none' etc.: no light
     return out
 
 

@@ -104,7 +104,7 @@ class Text:
         return self.period(f"{d.year:04d}-{d.month:02d}") if d is not None else "–"
 
     def light(self, light: str | None) -> str:
-        return self(f"light.{light or 'none'}")
+        return self(f"light.{light if light in ('green', 'yellow', 'red') else 'none'}")
 
     def area(self, row: dict) -> str:
         return row["area_label_da"] if self.lang == "da" else row["area_label"]
