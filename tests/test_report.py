@@ -163,3 +163,37 @@ def test_method_page_states_the_rules_from_where_they_are_kept(report):
     assert f"færre end {rules.min_denominator} personer" in doc
     assert "signifikansniveau 5 %" in doc
     assert "CUL-1" in doc   # the series breaks, listed from the published history
+
+
+def test_socialudvalget_briefing_names_its_housing_and_safety_indicators_in_danish(report, sample_run):
+    doc = page(report, "briefings/SOF.html")
+    assert '<html lang="da">' in doc
+    said = text_of(doc)
+    assert "Til Socialudvalget" in said
+    assert "Orientering om nye målinger i Integrationsbarometeret" in said
+    assert "Nye data fra Integrationsbarometeret på områderne bolig og tryghed" in said
+    t = Text("da")
+    with sample_run.public() as con:
+        rows = con.execute("""SELECT h.*, i.decimals FROM barometer_history h JOIN indicators i ON i.code = h.indicator
+                              WHERE i.responsible = 'SOF' AND h.published_round = '2009-05'
+                              QUALIFY row_number() OVER (PARTITION BY h.indicator ORDER BY h.reference_date DESC) = 1
+                              ORDER BY h.indicator""").fetchall()
+        names = [d[0] for d in con.description]
+    rows = [dict(zip(names, r, strict=True)) for r in rows]
+    assert {r["area"] for r in rows} == {"housing", "safety"}
+    for r in rows:
+        section = text_of(re.search(rf'<section class="briefing-indicator" aria-labelledby="b-{r["indicator"]}">.*?'
+                                    r"</section>", doc, re.S).group(0))
+        assert r["title_da"] in section and t.light(r["light"]) in section
+        assert t.value(r["value"], r["unit"], r["decimals"]) in section
+        assert t.development(r, r["decimals"]) in section   # "Andelen ... er steget 0,3 procentpoint fra ..."
+
+
+def test_every_department_has_one_committee():
+    from assets.report.briefings import load_committees
+    from schemas.code_lists import department_codes
+
+    committees = load_committees()
+    assert sorted(committees) == sorted(department_codes())
+    assert committees["SOF"]["committee_da"] == "Socialudvalget"
+    assert committees["OKF"]["committee_da"] == "Økonomiudvalget"

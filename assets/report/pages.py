@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from assets.report import charts
+from assets.report import briefings, charts
 from assets.report.data import Published
 from assets.report.text import LANGUAGES, Text
 
@@ -76,7 +76,7 @@ def _basis(area: dict) -> list[tuple[str, str]]:
     return out
 
 
-def front_page(site: Site, t: Text) -> None:
+def front_page(site: Site, t: Text, briefed: list[tuple[str, str]]) -> None:
     d = site.data
     areas = [{**a, "basis": _basis(a)} for a in d.areas]
     by_area = []
@@ -95,7 +95,7 @@ def front_page(site: Site, t: Text) -> None:
     archive = [(r, d.area_rounds[r]) for r in reversed(d.rounds) if r < d.round and r in d.area_rounds]
     site.write(t, "index.html", "front.html.j2", reading=area_reading(t, d.areas), by_area=by_area,
                new=d.new_in_round(), corrected=corrected, carried=carried, missing=missing, archive=archive,
-               areas=areas)
+               areas=areas, briefed=briefed)
 
 
 def department_name(d: Published, t: Text, code: str | None) -> str:
@@ -179,6 +179,16 @@ def district_page(site: Site, t: Text, district: dict) -> None:
                any_withheld=withheld)
 
 
+def briefing_pages(site: Site, t: Text) -> list[tuple[str, str]]:
+    """One briefing per committee; returns (file, committee) for the front page's list."""
+    listed = []
+    for department, committee in briefings.load_committees().items():
+        context = briefings.briefing_context(site.data, t, department, committee)
+        site.write(t, f"briefings/{department}.html", "briefing.html.j2", **context)
+        listed.append((f"briefings/{department}.html", context["committee"]))
+    return listed
+
+
 def method_page(site: Site, t: Text, rules: dict) -> None:
     d = site.data
     first = next(iter(d.indicators.values()), {})
@@ -207,7 +217,7 @@ def render_site(data: Published, out: Path, rules: dict, now: dt.datetime | None
             for code, rows in data.district_values.items() if code in data.indicators}
     for lang in LANGUAGES:
         t = Text(lang)
-        front_page(site, t)
+        front_page(site, t, briefing_pages(site, t))
         method_page(site, t, rules)
         for code in data.indicators:
             indicator_page(site, t, code, drawn, maps)
