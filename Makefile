@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The project-local Dagster home: run history and event logs (SQLite) live here, never in git.
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup run test lint update-snapshot dev bench validate templates clean distclean
+.PHONY: setup run test lint update-snapshot dev bench validate templates screenshots clean distclean
 
 setup: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 
@@ -43,6 +43,11 @@ dev: setup
 
 validate: setup
 	$(BIN)/barometer validate
+
+# 1280 px and 375 px screenshots of the report (front page, EMP-M, its map, the SOF briefing) in
+# warehouse/report-screenshots/ (git-ignored); needs a headless Chromium (apt-get install chromium).
+screenshots: setup
+	$(BIN)/python tools/report_browser.py
 
 bench: setup
 	$(BIN)/python tools/bench.py

@@ -24,7 +24,7 @@ matplotlib.rcParams.update({
     "svg.fonttype": "none",          # text as <text>, no embedded glyph paths, no font files
     "svg.hashsalt": "barometer",     # stable output for the same figures
     "font.family": "sans-serif",
-    "font.size": 10,
+    "font.size": 12,
     "axes.spines.top": False,
     "axes.spines.right": False,
 })
@@ -87,7 +87,7 @@ def series_chart(indicator: dict, rows: list[dict], t: Text = DRAWN_IN) -> str:
     """Every city measurement of one indicator: the series (split at a series break), the
     baseline, the target as a point at its date, breaks and caveats marked."""
     decimals = indicator["decimals"]
-    fig = Figure(figsize=(7.2, 3.4))
+    fig = Figure(figsize=(6.4, 3.6))
     ax = fig.add_subplot()
     dates = [_date(r["reference_date"]) for r in rows]
     values = [r["value"] for r in rows]
@@ -104,13 +104,13 @@ def series_chart(indicator: dict, rows: list[dict], t: Text = DRAWN_IN) -> str:
             mid = dates[i - 1] + (dates[i] - dates[i - 1]) / 2
             ax.axvline(mid, color=BREAK, linestyle=(0, (4, 3)), linewidth=1.3)
             ax.annotate(t("chart.series_break"), (mid, 1), xycoords=("data", "axes fraction"), ha="center",
-                        va="bottom", color=BREAK, fontsize=8)
+                        va="bottom", color=BREAK, fontsize=11)
     caveats = [i for i, r in enumerate(rows)
                if r.get("caveat") and (i == 0 or rows[i - 1].get("caveat") != r["caveat"])]
     for i in caveats:
         ax.plot([dates[i]], [values[i]], linestyle="none", marker="*", markersize=12, color=BREAK, zorder=4)
         ax.annotate(t("chart.caveat"), (dates[i], values[i]), textcoords="offset points", xytext=(0, -16),
-                    ha="center", color=BREAK, fontsize=8)
+                    ha="center", color=BREAK, fontsize=11)
     base = indicator.get("baseline_value")
     if base is not None:
         ax.axhline(base, color=BASELINE, linestyle=":", linewidth=1.2)
@@ -119,10 +119,10 @@ def series_chart(indicator: dict, rows: list[dict], t: Text = DRAWN_IN) -> str:
         tdate = _month_end(when)
         ax.plot([tdate], [target], linestyle="none", marker="D", markersize=8, color=TARGET, zorder=4)
         ax.annotate(t.num(target, decimals), (tdate, target), textcoords="offset points", xytext=(0, 8),
-                    ha="center", color=TARGET, fontsize=9)
+                    ha="center", color=TARGET, fontsize=11)
     for i in {0, len(rows) - 1}:
         ax.annotate(t.num(values[i], decimals), (dates[i], values[i]), textcoords="offset points", xytext=(0, 8),
-                    ha="center", color=INK, fontsize=9)
+                    ha="center", color=INK, fontsize=11)
     ax.yaxis.set_major_formatter(FuncFormatter(
         lambda v, _: t.num(v, max(decimals - 1, 0) if abs(v) >= 10 else decimals)))
     ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=7))
@@ -130,7 +130,7 @@ def series_chart(indicator: dict, rows: list[dict], t: Text = DRAWN_IN) -> str:
     ax.margins(x=0.06, y=0.18)
     ax.tick_params(colors=MUTED, labelcolor=INK)
     ax.grid(axis="y", color="#e4e7eb", linewidth=0.8)
-    fig.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.1)
+    fig.subplots_adjust(left=0.1, right=0.97, top=0.88, bottom=0.1)
     return to_svg(fig)
 
 
@@ -160,7 +160,7 @@ def district_map(rows: list[dict], districts: list[dict], decimals: int, t: Text
     by_code = {r["district"]: r for r in rows if not r["is_city"]}
     shown = [r["value"] for r in by_code.values() if r["value"] is not None]
     low, high = (min(shown), max(shown)) if shown else (0, 1)
-    fig = Figure(figsize=(6.4, 4.6) if shapes is None else (6.4, 6.4))
+    fig = Figure(figsize=(5.2, 3.9) if shapes is None else (5.2, 5.2))
     ax = fig.add_subplot()
     ax.set_axis_off()
     tiles = load_tiles()
@@ -184,9 +184,9 @@ def district_map(rows: list[dict], districts: list[dict], decimals: int, t: Text
                                                 boxstyle="round,pad=0,rounding_size=0.06", facecolor=face,
                                                 edgecolor="white", linewidth=2, hatch=hatch))
             cx, cy = col + 0.5, -row + 0.5
-        ax.text(cx, cy + 0.12, names.get(code, code).replace("/", "/\n"), ha="center", va="center", fontsize=8,
+        ax.text(cx, cy + 0.12, names.get(code, code).replace("/", "/\n"), ha="center", va="center", fontsize=9.5,
                 color=ink, linespacing=1.0)
-        ax.text(cx, cy - 0.22, label, ha="center", va="center", fontsize=11, fontweight="bold", color=ink)
+        ax.text(cx, cy - 0.22, label, ha="center", va="center", fontsize=15, fontweight="bold", color=ink)
     if shapes is None:
         cols = [c for c, _ in tiles.values()]
         rws = [r for _, r in tiles.values()]
