@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+
 import pytest
 import yaml
 
 from assets.report import build, text
 from assets.report.text import LANGUAGES, MessageError, Text
 from core import settings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "report"
 
 
 def test_no_message_is_missing_in_either_language():
@@ -106,3 +112,41 @@ def test_sample_report_builds_in_under_five_seconds(sample_run, tmp_path):
     assert built.seconds < 5 * 2, f"{built.seconds:.1f} s"   # 5 s on a developer machine; CI headroom
 
 
+
+
+def _catalog_with_map(tmp_path: Path, config: str | None) -> Path:
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    shutil.copyfile(FIXTURES / "bydele.geojson", folder / "bydele.geojson")
+    if config is not None:
+        (folder / "district_map.yaml").write_text(config, encoding="utf-8")
+    return folder
+
+
+def test_the_official_boundaries_are_drawn_when_placed(sample_run, tmp_path):
+    from assets.report import charts, geo
+    from assets.report.data import read_published
+
+    data = read_published(sample_run.public_db)
+    folder = _catalog_with_map(tmp_path, "geojson: bydele.geojson\nproperty: bydel_nr\nmatch: number\n")
+    shapes = geo.load_shapes(folder, data.districts)
+    assert sorted(shapes) == sorted(d["code"] for d in data.districts) and len(shapes["AMO"]) == 2
+    svg = charts.district_map(data.district_values["EMP-M"], data.districts, 1, shapes=shapes)
+    drawn = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "Nørrebro" in drawn and svg.count("<path") > 10
+    shipped = geo.load_shapes(settings.catalog_path().parent, data.districts)
+    assert shipped is None   # no official file in the repository: the schematic tiles
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ("geojson: bydele.geojson\nproperty: navn\nmatch: name\n", "names no district"),
+    ("geojson: bydele.geojson\nproperty: kode\nmatch: number\n", "has no property 'kode'"),
+    ("geojson: bydele.geojson\nproperty: bydel_nr\nmatch: shape\n", "match must be one of"),
+])
+def test_a_geojson_that_does_not_fit_is_refused_plainly(sample_run, tmp_path, config, message):
+    from assets.report import geo
+    from assets.report.data import read_published
+
+    folder = _catalog_with_map(tmp_path, config)
+    with pytest.raises(geo.MapError, match=message):
+        geo.load_shapes(folder, read_published(sample_run.public_db).districts)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from assets.indicators.progress import HIGH, MEDIUM
 from assets.report.data import read_published
+from assets.report.geo import load_shapes
 from assets.report.pages import render_site
 from core import disclosure, settings
 
@@ -65,7 +66,8 @@ def build_report(public_db: Path, out: Path, round_key: str | None = None, run_i
     new = versions / f"{stamp}-{(run_id or 'manual')[:8]}-{os.getpid()}"
     shutil.rmtree(new, ignore_errors=True)
     try:
-        pages = render_site(data, new, method_rules(catalog_path))
+        catalog_dir = (catalog_path or settings.catalog_path()).parent
+        pages = render_site(data, new, method_rules(catalog_path), shapes=load_shapes(catalog_dir, data.districts))
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)   # what is published stays as it was
         raise

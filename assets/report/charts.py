@@ -184,9 +184,11 @@ def district_map(rows: list[dict], districts: list[dict], decimals: int, t: Text
                                                 boxstyle="round,pad=0,rounding_size=0.06", facecolor=face,
                                                 edgecolor="white", linewidth=2, hatch=hatch))
             cx, cy = col + 0.5, -row + 0.5
-        ax.text(cx, cy + 0.12, names.get(code, code).replace("/", "/\n"), ha="center", va="center", fontsize=9.5,
-                color=ink, linespacing=1.0)
-        ax.text(cx, cy - 0.22, label, ha="center", va="center", fontsize=15, fontweight="bold", color=ink)
+        small = shapes is not None
+        ax.annotate(names.get(code, code).replace("/", "/\n"), (cx, cy), textcoords="offset points",
+                    xytext=(0, 7), ha="center", va="bottom", fontsize=8 if small else 9.5, color=ink, linespacing=1.0)
+        ax.annotate(label, (cx, cy), textcoords="offset points", xytext=(0, -4), ha="center", va="top",
+                    fontsize=11 if small else 15, fontweight="bold", color=ink)
     if shapes is None:
         cols = [c for c, _ in tiles.values()]
         rws = [r for _, r in tiles.values()]

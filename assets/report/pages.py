@@ -206,14 +206,16 @@ def method_page(site: Site, t: Text, rules: dict) -> None:
     site.write(t, "method.html", "method.html.j2", m=m)
 
 
-def render_site(data: Published, out: Path, rules: dict, now: dt.datetime | None = None) -> int:
-    """Write every page of both languages into `out` (an empty folder); returns the page count."""
+def render_site(data: Published, out: Path, rules: dict, now: dt.datetime | None = None,
+                shapes: dict | None = None) -> int:
+    """Write every page of both languages into `out` (an empty folder); returns the page count.
+    `shapes`: the official district outlines (geo.load_shapes), else the schematic tiles."""
     site = Site(data, out, environment(), (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC"))
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.css").write_bytes((STATIC / "report.css").read_bytes())
     drawn = {code: charts.series_chart(ind, data.history[code])
              for code, ind in data.indicators.items() if data.history.get(code)}
-    maps = {code: charts.district_map(rows, data.districts, data.indicators[code]["decimals"])
+    maps = {code: charts.district_map(rows, data.districts, data.indicators[code]["decimals"], shapes=shapes)
             for code, rows in data.district_values.items() if code in data.indicators}
     for lang in LANGUAGES:
         t = Text(lang)
