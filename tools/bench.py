@@ -15,8 +15,8 @@ Stages: intake (the 7 *_submissions assets: read, pandera validation, staging), 
 marts (barometer_history, barometer_latest, district_values and any other mart asset), publish
 (published_warehouse), report (the published report, assets/report/). The slowest stage is named
 as the heavy one. Floors, measured in the same run, best of 3: for intake, DuckDB's read_csv of
-the same CSV files into a table (no validation, no versions); for indicators, the SELECT of observations.sql for all areas at once on the run's
-own internal database. See docs/performance.md.
+the same CSV files into a table (no validation, no versions); for indicators, the SELECT of
+observations.sql for all areas at once on the run's own internal database. See docs/performance.md.
 """
 
 from __future__ import annotations
