@@ -14,9 +14,9 @@ import matplotlib
 
 matplotlib.use("svg")
 from matplotlib import patches  # noqa: E402
-from matplotlib.dates import AutoDateLocator, DateFormatter  # noqa: E402
+from matplotlib.dates import DateFormatter, YearLocator  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from assets.report.text import Text  # noqa: E402
 
@@ -90,6 +90,8 @@ def series_chart(indicator: dict, rows: list[dict], t: Text = DRAWN_IN) -> str:
     fig = Figure(figsize=(6.4, 3.6))
     ax = fig.add_subplot()
     dates = [_date(r["reference_date"]) for r in rows]
+    span_years = (max(dates[-1], _month_end(indicator["target_date"]) if indicator.get("target_date") else dates[-1])
+                  - dates[0]).days / 365.25
     values = [r["value"] for r in rows]
     segments, start = [], 0
     for i, r in enumerate(rows):
@@ -125,7 +127,8 @@ def series_chart(indicator: dict, rows: list[dict], t: Text = DRAWN_IN) -> str:
                     ha="center", color=INK, fontsize=11)
     ax.yaxis.set_major_formatter(FuncFormatter(
         lambda v, _: t.num(v, max(decimals - 1, 0) if abs(v) >= 10 else decimals)))
-    ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=7))
+    ax.xaxis.set_major_locator(YearLocator(base=max(1, round(span_years / 6))))   # cheap, fixed ticks
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
     ax.margins(x=0.06, y=0.18)
     ax.tick_params(colors=MUTED, labelcolor=INK)
