@@ -150,3 +150,17 @@ def test_a_geojson_that_does_not_fit_is_refused_plainly(sample_run, tmp_path, co
     folder = _catalog_with_map(tmp_path, config)
     with pytest.raises(geo.MapError, match=message):
         geo.load_shapes(folder, read_published(sample_run.public_db).districts)
+
+
+def test_nothing_measured_yet_builds_no_report_and_fails_nothing(tmp_path):
+    import duckdb
+
+    from assets.report.data import NothingToReport
+
+    db = tmp_path / "barometer.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE round_summary (round VARCHAR)")
+    con.close()
+    with pytest.raises(NothingToReport):
+        build.build_report(db, tmp_path / "report")
+    assert not (tmp_path / "report").exists()

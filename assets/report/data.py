@@ -12,6 +12,10 @@ import duckdb
 from schemas.code_lists import load_code_list
 
 
+class NothingToReport(ValueError):
+    """The published barometer has no round with a reading yet (nothing measured)."""
+
+
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
@@ -58,7 +62,7 @@ def read_published(public_db: Path, round_key: str | None = None) -> Published:
     try:
         rounds = [r["round"] for r in _rows(con, "SELECT round FROM round_summary ORDER BY round")]
         if not rounds:
-            raise ValueError(f"{public_db}: round_summary is empty; nothing to report")
+            raise NothingToReport(f"{public_db}: round_summary is empty; nothing to report yet")
         chosen = round_key or rounds[-1]
         if chosen not in rounds:
             raise ValueError(f"round {chosen} has no reading in round_summary (rounds: {', '.join(rounds)})")
