@@ -31,7 +31,8 @@ SHOTS = {  # name -> (page, element to capture or None for the whole page)
 def chromium() -> str | None:
     """The Chromium to use: $BAROMETER_CHROMIUM, else `chromium` or `chromium-browser` on the PATH."""
     if os.environ.get(ENV_CHROMIUM):
-        return os.environ[ENV_CHROMIUM]
+        named = os.environ[ENV_CHROMIUM]
+        return named if Path(named).is_file() else None
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
