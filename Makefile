@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The project-local Dagster home: run history and event logs (SQLite) live here, never in git.
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup instance run test lint update-snapshot dev daemon webserver bench validate templates clean distclean
+.PHONY: setup instance run test lint update-snapshot dev daemon webserver bench validate templates screenshots clean distclean
 
 # The deployment profile (docs/deployment.md): local (SQLite in the Dagster home) or production
 # (Postgres, queued runs, automation on by default; needs BAROMETER_POSTGRES_URL).
@@ -57,13 +57,18 @@ webserver: setup
 validate: setup
 	$(BIN)/barometer validate
 
+# 1280 px and 375 px screenshots of the report (front page, EMP-M, its map, the SOF briefing) in
+# warehouse/report-screenshots/ (git-ignored); needs a headless Chromium (apt-get install chromium).
+screenshots: setup
+	$(BIN)/python tools/report_browser.py
+
 bench: setup
 	$(BIN)/python tools/bench.py
 
 # Derived outputs only. warehouse/archive/ (every file received, the publication history) is
 # durable: no target removes it (docs/operations.md, "Durable and derived").
 clean:
-	rm -rf warehouse/barometer.duckdb warehouse/.barometer.duckdb.* warehouse/.marts.*.link warehouse/marts warehouse/marts_versions warehouse/internal warehouse/reports .dagster_home
+	rm -rf warehouse/barometer.duckdb warehouse/.barometer.duckdb.* warehouse/.marts.*.link warehouse/marts warehouse/marts_versions warehouse/internal warehouse/reports warehouse/report warehouse/report_versions warehouse/.report.*.link warehouse/report-screenshots .dagster_home
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info

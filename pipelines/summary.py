@@ -144,6 +144,9 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
     out.append(f"  {_rel(public_db)}  (tables {', '.join(c.name for c in published())})")
     out.append(f"  {_rel(marts_dir)}/{{{','.join(public_marts())}}}.parquet")
     out.append(f"  district_values: {n_dist[0]} rows, {n_dist[1]} cells withheld (disclosure control)")
+    report = public_db.parent / "report"
+    if (report / "index.html").exists():
+        out.append(f"  {_rel(report)}/index.html  the published report (Danish; English: {_rel(report)}/en/index.html)")
     if reports_dir.exists():
         out.append(f"  {_rel(reports_dir)}/<round>/  validation reports of rejected files")
     out.append("  Lineage and run history: `make dev`, then http://127.0.0.1:3000")

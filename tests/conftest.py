@@ -178,3 +178,11 @@ def catalog():
     from schemas.catalog import load_catalog
 
     return load_catalog(settings.catalog_path())
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say plainly when the report's browser tests did not run for want of a browser."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "browser tests skipped" in str(r.longrepr)]
+    if skipped:
+        reason = str(skipped[0].longrepr[-1]) if isinstance(skipped[0].longrepr, tuple) else str(skipped[0].longrepr)
+        terminalreporter.write_sep("!", f"{len(skipped)} BROWSER TESTS SKIPPED: {reason}", yellow=True, bold=True)

@@ -28,7 +28,7 @@ def test_every_published_column_is_documented(sample_run, table):
 def test_readme_shows_the_two_commands_and_every_cli_command():
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     assert "make run" in readme and "make test" in readme
-    for cmd in ("run", "check", "summary", "validate", "dev"):
+    for cmd in ("run", "check", "summary", "report", "validate", "dev"):
         assert f"barometer {cmd}" in readme
 
 

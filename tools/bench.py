@@ -13,10 +13,10 @@ event log (STEP_START -> STEP_SUCCESS), rows from each materialization's "rows" 
 Stages: intake (the 7 *_submissions assets: read, pandera validation, staging), catalog
 (indicator_catalog), indicators (the *_indicators area assets: assets/indicators/sql/observations.sql),
 marts (barometer_history, barometer_latest, district_values and any other mart asset), publish
-(published_warehouse). The slowest stage is named as the heavy one. Floors, measured in the same
-run, best of 3: for intake, DuckDB's read_csv of the same CSV files into a table (no validation,
-no versions); for indicators, the SELECT of observations.sql for all areas at once on the run's
-own internal database. See docs/performance.md.
+(published_warehouse), report (the published report, assets/report/). The slowest stage is named
+as the heavy one. Floors, measured in the same run, best of 3: for intake, DuckDB's read_csv of
+the same CSV files into a table (no validation, no versions); for indicators, the SELECT of
+observations.sql for all areas at once on the run's own internal database. See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -39,13 +39,14 @@ warnings.filterwarnings("ignore", message=r".*(beta|preview).*", category=Warnin
 import dagster as dg  # noqa: E402 - after the warnings filter above
 import duckdb  # noqa: E402 - after the warnings filter above
 
-STAGES = ["intake", "catalog", "indicators", "marts", "publish"]
+STAGES = ["intake", "catalog", "indicators", "marts", "publish", "report"]
 ROWS_BASIS = {
     "intake": "rows staged",
     "catalog": "indicators loaded",
     "indicators": "current rows read",
     "marts": "rows written",
     "publish": "rows published",
+    "report": "(the published report, both languages: pages in the asset's metadata)",
 }
 
 
@@ -58,6 +59,8 @@ def stage_of(step_key: str) -> str:
         return "indicators"
     if step_key == "published_warehouse":
         return "publish"
+    if step_key == "report":
+        return "report"
     if step_key == "indicator_catalog":
         return "catalog"
     return "marts"
