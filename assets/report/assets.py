@@ -4,10 +4,12 @@ import dagster as dg
 
 from assets.report.build import build_report
 from assets.report.data import NothingToReport
+from core.settings import WAREHOUSE_POOL
 from core.warehouse import Warehouse
 
 
 @dg.asset(
+    pool=WAREHOUSE_POOL,  # swaps warehouse/report in: one writer of the warehouse folder at a time
     group_name="publication", owners=["team:bif"], kinds={"html", "svg"},
     deps=[dg.AssetKey("published_warehouse")],
     description="The published barometer as people read it: warehouse/report/index.html (Danish) and "
