@@ -126,18 +126,24 @@ HOUSING_FEEDS = [("TMF", "areas"), ("SOF", "areas"), ("TMF", "dwellings")]
 )
 def housing_area_submissions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """One row per housing area (or section) x month, as delivered."""
+    return _ingest_feeds(context, warehouse, HOUSING_FEEDS, ("housing_area_rows", "dwelling_rows"))
+
+
+def _ingest_feeds(context: dg.AssetExecutionContext, warehouse: Warehouse, feeds, tables: tuple[str, ...]
+                  ) -> dg.MaterializeResult:
+    """Ingest each (department, kind) feed for the run's rounds and every round to re-derive; the
+    row count is that of the staging `tables` together."""
     catalog = warehouse.catalog()
     outcomes: list[FileOutcome] = []
     entries = scan(warehouse.raw)
     with warehouse.connect() as con:
-        for department, kind in HOUSING_FEEDS:
+        for department, kind in feeds:
             todo = sorted(set(context.partition_keys) | set(rounds_to_rederive(con, department, kind)))
             for round_key in todo:
                 outcomes += ingest_department_round(con, warehouse.raw, warehouse.reports_dir, catalog,
                                                    department, round_key, context.run_id, kind=kind,
                                                    archive_dir=warehouse.archive_dir, entries=entries)
-        rows = con.execute("SELECT (SELECT count(*) FROM housing_area_rows) + (SELECT count(*) FROM dwelling_rows)"
-                           ).fetchone()[0]
+        rows = con.execute("SELECT " + " + ".join(f"(SELECT count(*) FROM {t})" for t in tables)).fetchone()[0]
     return intake_result(context, outcomes, int(rows))
 
 
@@ -161,17 +167,5 @@ EFFORT_KINDS = ("efforts", "projects")
 )
 def effort_submissions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """One row per effort x budget year x area, and per project x year, as delivered."""
-    catalog = warehouse.catalog()
-    outcomes: list[FileOutcome] = []
-    entries = scan(warehouse.raw)
-    with warehouse.connect() as con:
-        for department in load_code_list("departments")["code"]:
-            for kind in EFFORT_KINDS:
-                todo = sorted(set(context.partition_keys) | set(rounds_to_rederive(con, department, kind)))
-                for round_key in todo:
-                    outcomes += ingest_department_round(con, warehouse.raw, warehouse.reports_dir, catalog,
-                                                       department, round_key, context.run_id, kind=kind,
-                                                       archive_dir=warehouse.archive_dir, entries=entries)
-        rows = con.execute("SELECT (SELECT count(*) FROM effort_rows) + (SELECT count(*) FROM project_rows)"
-                           ).fetchone()[0]
-    return intake_result(context, outcomes, int(rows))
+    feeds = [(department, kind) for department in load_code_list("departments")["code"] for kind in EFFORT_KINDS]
+    return _ingest_feeds(context, warehouse, feeds, ("effort_rows", "project_rows"))
