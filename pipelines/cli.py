@@ -305,14 +305,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
-    ensure_dagster_home()
+    from pipelines.service import supervise
+
+    home = ensure_dagster_home()
     exe = Path(sys.executable).with_name("dagster")
     argv = [str(exe), "dev", "-m", "pipelines.definitions", "--host", "127.0.0.1", "--port", str(args.port)]
-    # Start inside the Dagster home, so Dagster does not warn about the project's dagster.yaml (the
-    # copy in the home is the one in force).
-    os.chdir(settings.dagster_home())
-    os.execv(argv[0], argv)
-    return 0  # not reached
+    # Started inside the Dagster home, so Dagster does not warn about the project's dagster.yaml (the
+    # copy in the home is the one in force); supervised, so Ctrl-C or SIGTERM stops all of it.
+    return supervise(argv, cwd=home)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
