@@ -62,8 +62,11 @@ validate: setup
 screenshots: setup
 	$(BIN)/python tools/report_browser.py
 
+# The job stage by stage against DuckDB's floors (tools/bench.py), then a round launched by the
+# daemon on the production profile against the same round run by hand (tools/bench_daemon.py).
 bench: setup
 	$(BIN)/python tools/bench.py
+	$(BIN)/python tools/bench_daemon.py
 
 # Derived outputs only. warehouse/archive/ (every file received, the publication history) is
 # durable: no target removes it (docs/operations.md, "Durable and derived").
