@@ -128,7 +128,8 @@ def _judge(con, result: ValidationResult, key: list[str], received: archive.Rece
                        received.size_bytes, received.received_at, outcome, result.n_rows, result.n_problems,
                        first, report, run_id])
     if result.accepted:
-        incoming = result.rows.reset_index(names="source_row")
+        # the clean file's path keeps its rows as an Arrow table: DuckDB reads it without a copy
+        incoming = result.table if result.table is not None else result.rows.reset_index(names="source_row")
         con.register("incoming_rows", incoming)
         con.execute(f"INSERT INTO {table} {select}", key[:2] + [received.version, received.file_name,
                                                                 received.sha256])
