@@ -29,7 +29,7 @@ from assets.intake.findings import (
 )
 from assets.intake.prescreen import column_failures
 from assets.intake.reader import ReadError, read_submission_bytes
-from assets.intake.validation_fast import validate_plain
+from assets.intake.validation_fast import rows_frame, validate_plain
 from schemas.catalog import Catalog
 from schemas.code_lists import CITY, codes
 from schemas.kinds import KINDS, Kind
@@ -44,16 +44,28 @@ class ValidationResult:
     department: str | None
     round: str | None
     sha256: str
-    rows: pd.DataFrame | None  # the typed rows when accepted, else None
+    typed: pd.DataFrame | None  # the typed rows when accepted, else None (read them as `rows`)
     findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
     n_rows: int = 0
     kind: str = "indicators"
     omitted: dict[str, int] = field(default_factory=dict)  # per rule: findings not listed (beyond the cap)
-    table: object = None  # the accepted rows as an Arrow table with source_row (the clean file's path), for staging
+    table: object = None  # the clean file's path: the accepted rows as an Arrow table with source_row, for staging
+
+    @property
+    def rows(self) -> pd.DataFrame | None:
+        """The typed rows when accepted, indexed by row number, else None (on the clean file's
+        path made from `table` when first asked for: staging reads the table itself)."""
+        if self.typed is None and self.table is not None:
+            self.typed = rows_frame(self.table)
+        return self.typed
+
+    @rows.setter
+    def rows(self, value: pd.DataFrame | None) -> None:
+        self.typed, self.table = value, None
 
     @property
     def accepted(self) -> bool:
-        return self.rows is not None and self.findings.empty
+        return (self.typed is not None or self.table is not None) and self.findings.empty
 
     @property
     def n_problems(self) -> int:
@@ -208,7 +220,7 @@ def validate_bytes(name: str, data: bytes, catalog: Catalog, department: str | N
     department = department or (parsed.department if parsed else None)
     round_key = round_key or (parsed.round if parsed else None)
     spec = KINDS[kind or (parsed.kind if parsed else "indicators")]
-    result = ValidationResult(Path(name), department, round_key, hashlib.sha256(data).hexdigest(), rows=None,
+    result = ValidationResult(Path(name), department, round_key, hashlib.sha256(data).hexdigest(), typed=None,
                               kind=spec.name)
     if department is None or round_key is None:
         result.findings = _one_finding(name, "file_name", f"{name}: the file name must be <DEPT>_<YYYY-MM>.csv or "
@@ -238,8 +250,7 @@ def _validate(result: ValidationResult, name: str, data: bytes, catalog: Catalog
     schema, frame_checks = _split(spec.row_schema())
     clean = _clean_path(name, data, catalog, department, round_key, spec, schema, frame_checks) if fast else None
     if clean is not None:
-        result.rows, result.table = clean
-        result.n_rows = len(result.rows)
+        result.table, result.n_rows = clean, clean.num_rows
         return
     try:
         frame = read_submission_bytes(name, data, spec)
@@ -322,7 +333,7 @@ def validate_file(path: Path, catalog: Catalog, department: str | None = None, r
         parsed = parse_file_name(path.name)
         result = ValidationResult(path, department or (parsed.department if parsed else None),
                                   round_key or (parsed.round if parsed else None), hashlib.sha256(b"").hexdigest(),
-                                  rows=None, kind=kind or (parsed.kind if parsed else "indicators"))
+                                  typed=None, kind=kind or (parsed.kind if parsed else "indicators"))
         result.findings = _one_finding(path.name, "not_a_regular_file",
                                        f"{e}; send the file itself — rule not_a_regular_file")
         return result

@@ -190,9 +190,10 @@ def _keys_unique(table: pa_arrow.Table, frame_checks: list[pa.Check], spec: Kind
 
 def validate_plain(name: str, data: bytes, catalog: Catalog, department: str, round_key: str, spec: Kind,
                    schema: pa.DataFrameSchema, frame_checks: list[pa.Check]
-                   ) -> tuple[pd.DataFrame, pa_arrow.Table] | None:
-    """(the typed rows indexed by row number, the same as an Arrow table with `source_row`) of a
-    clean plain CSV indicator file; None when the file is not plain or not proven clean."""
+                   ) -> pa_arrow.Table | None:
+    """The typed rows of a clean plain CSV indicator file as an Arrow table, with `source_row` (the
+    row number) first (rows_frame: as the careful path's DataFrame); None when the file is not
+    plain or not proven clean."""
     if spec.name != "indicators" or not name.lower().endswith(".csv"):
         return None
     plain = read_plain_csv(data, list(spec.columns), list(spec.required))
@@ -212,6 +213,11 @@ def validate_plain(name: str, data: bytes, catalog: Catalog, department: str, ro
     if not all(_passes(check, reduced) for check in context):
         return None
     rows = pa_arrow.array(range(plain.first_row, plain.first_row + table.num_rows), pa_arrow.int64())
-    typed = table.to_pandas()
-    typed.index = pd.Index(rows.to_numpy(), name="row")
-    return typed, table.add_column(0, "source_row", rows)
+    return table.add_column(0, "source_row", rows)
+
+
+def rows_frame(table: pa_arrow.Table) -> pd.DataFrame:
+    """validate_plain's table as the careful path's typed rows: a DataFrame indexed by row number."""
+    frame = table.drop_columns(["source_row"]).to_pandas()
+    frame.index = pd.Index(table["source_row"].to_numpy(), name="row")
+    return frame
