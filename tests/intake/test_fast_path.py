@@ -178,3 +178,35 @@ def test_mutated_files_never_accepted_by_the_clean_path_alone(base, catalog):
                  "careful, accepted" if careful.accepted else "careful, rejected"] += 1
     # the mutations reach all three outcomes: the test exercises both paths
     assert all(outcomes.values()), outcomes
+
+
+GOOD_TEXT = (FIXTURES / "good" / "BIF_2009-05.csv").read_text(encoding="utf-8")
+PLAIN_VARIANTS = {
+    "crlf": GOOD_TEXT.replace("\n", "\r\n"),
+    "bom": "\ufeff" + GOOD_TEXT,
+    "semicolons": GOOD_TEXT.replace(",", ";"),
+    "spaces around cells": GOOD_TEXT.replace(",IMM,", ", IMM ,"),
+    "no final line end": GOOD_TEXT.rstrip("\n"),
+    "a Danish note": GOOD_TEXT.replace(",,,\n", ",,,Nørrebro 2. sal\n", 1),
+    "columns in another order": "\n".join(",".join(cells[3:] + cells[:3]) for cells in
+                                          (line.split(",") for line in GOOD_TEXT.split("\n")) if cells != [""]),
+}
+
+
+@pytest.mark.parametrize("variant", list(PLAIN_VARIANTS))
+def test_plain_variants_take_the_clean_path_with_the_careful_rows(variant, catalog):
+    fast, careful = judged_both_ways("BIF_2009-05.csv", PLAIN_VARIANTS[variant].encode("utf-8"), catalog, "BIF",
+                                     "2009-05")
+    assert fast.table is not None and careful.accepted
+
+
+@pytest.mark.parametrize("variant, text", [
+    ("a quoted cell", GOOD_TEXT.replace(",IMM,", ',"IMM",', 1)),
+    ("a thousands point (1.000 in a ';' file)", GOOD_TEXT.replace(",1000,", ",1.000,", 1).replace(",", ";")),
+    ("a blank line", GOOD_TEXT.replace("\n", "\n\n", 2)),
+    ("Windows-1252", GOOD_TEXT.replace(",,,\n", ",,,N\u00f8rrebro\n", 1)),
+])
+def test_files_that_are_not_plain_take_the_careful_path(variant, text, catalog):
+    data = text.encode("cp1252" if variant == "Windows-1252" else "utf-8")
+    fast, careful = judged_both_ways("BIF_2009-05.csv", data, catalog, "BIF", "2009-05")
+    assert fast.table is None
