@@ -9,7 +9,8 @@ import dagster as dg
 
 from assets.intake.dropfolder import scan
 from assets.intake.neutral import terminal
-from assets.intake.staging import FileOutcome, ingest_department_round, rounds_to_rederive
+from assets.intake.prefetch import Prefetch
+from assets.intake.staging import FileOutcome, ingest_department_round, judged_versions, rounds_to_rederive
 from core.partitions import rounds
 from core.settings import WAREHOUSE_POOL
 from core.warehouse import Warehouse
@@ -87,10 +88,13 @@ def build_submission_asset(department: str, name_en: str, owner: str) -> dg.Asse
         entries = scan(warehouse.raw)  # raw/ listed once for the run's rounds
         with warehouse.connect() as con:
             todo = sorted(set(context.partition_keys) | set(rounds_to_rederive(con, department, "indicators")))
-            for round_key in todo:
-                outcomes += ingest_department_round(
-                    con, warehouse.raw, warehouse.reports_dir, catalog, department, round_key, context.run_id,
-                    archive_dir=warehouse.archive_dir, entries=entries)
+            # the next rounds are read and validated in a worker thread while this one is staged
+            with Prefetch(entries, catalog, department, "indicators", todo,
+                          judged_versions(con, department, "indicators")) as ahead:
+                for round_key in todo:
+                    outcomes += ingest_department_round(
+                        con, warehouse.raw, warehouse.reports_dir, catalog, department, round_key, context.run_id,
+                        archive_dir=warehouse.archive_dir, entries=entries, prefetched=ahead.take(round_key))
             staged = con.execute(
                 "SELECT count(*) FROM submission_rows WHERE department = ? AND round IN (SELECT unnest(?))",
                 [department, list(context.partition_keys)],

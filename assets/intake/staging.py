@@ -94,15 +94,20 @@ class _Present:
     refusal: str | None = None
 
 
-def _read_present(con, entries: list[Entry], archive_dir: Path, key: list[str], run_id: str) -> list[_Present]:
-    """Phase 1, durable: read each file once and register its bytes (its own commits)."""
+def _read_present(con, entries: list[Entry], archive_dir: Path, key: list[str], run_id: str,
+                  prefetched: dict | None = None) -> list[_Present]:
+    """Phase 1, durable: read each file once (or take the bytes prefetch.py read) and register
+    its bytes (its own commits)."""
     out = []
     for e in entries:
         if e.status == "refused":
             out.append(_Present(e, refusal=f"{e.where}: {e.reason}"))
             continue
+        fetched = (prefetched or {}).get(e.path)
         try:
-            data = read_bytes(e.path)
+            if fetched is not None and fetched.error is not None:
+                raise fetched.error
+            data = fetched.data if fetched is not None else read_bytes(e.path)
         except (UnsafeFile, OSError) as err:
             out.append(_Present(e, refusal=f"{e.where}: {err}"))
             continue
@@ -128,7 +133,8 @@ def _judge(con, result: ValidationResult, key: list[str], received: archive.Rece
                        received.size_bytes, received.received_at, outcome, result.n_rows, result.n_problems,
                        first, report, run_id])
     if result.accepted:
-        incoming = result.rows.reset_index(names="source_row")
+        # the clean file's path keeps its rows as an Arrow table: DuckDB reads it without a copy
+        incoming = result.table if result.table is not None else result.rows.reset_index(names="source_row")
         con.register("incoming_rows", incoming)
         con.execute(f"INSERT INTO {table} {select}", key[:2] + [received.version, received.file_name,
                                                                 received.sha256])
@@ -140,10 +146,11 @@ def _judge(con, result: ValidationResult, key: list[str], received: archive.Rece
 def ingest_department_round(
     con: duckdb.DuckDBPyConnection, raw_dir: Path, reports_dir: Path, catalog: Catalog,
     department: str, round_key: str, run_id: str, kind: str = "indicators", archive_dir: Path | None = None,
-    entries: list[Entry] | None = None,
+    entries: list[Entry] | None = None, prefetched: dict | None = None,
 ) -> list[FileOutcome]:
     """Archive and validate the department's files of one kind and round, stage the rows of each
-    new accepted version, and make the latest accepted version the one in force."""
+    new accepted version, and make the latest accepted version the one in force. `prefetched`
+    (prefetch.py): the round's files already read, and validated where their bytes are new."""
     table, select = STAGING[kind]
     archive_dir = archive_dir or reports_dir.parent / "archive"
     entries = scan(raw_dir) if entries is None else entries
@@ -152,7 +159,7 @@ def ingest_department_round(
     round_in_raw = any(e.round == round_key for e in entries)
     folder_refused = [e for e in entries if e.round == round_key and e.is_folder and e.status == "refused"]
     mine = round_files(entries, department, round_key, kind)
-    present = _read_present(con, mine, archive_dir, key, run_id)
+    present = _read_present(con, mine, archive_dir, key, run_id, prefetched)
     for e in folder_refused:  # a round folder that is a link: every delivery of the round is refused
         present.append(_Present(e, refusal=f"{e.where}: {e.reason}"))
 
@@ -171,10 +178,13 @@ def ingest_department_round(
         # Every registered version not judged yet: the new ones from the bytes just read, the others
         # (a rebuild, or a version that left raw/) from the archive.
         for v in unjudged:
-            data = by_sha.get(v.sha256)
-            data = archive.load(archive_dir, v) if data is None else data
-            result = validate_bytes(v.file_name, data, catalog, department=department, round_key=round_key,
-                                    kind=kind)
+            ready = [f.result_for(v.sha256, v.file_name) for f in (prefetched or {}).values()]
+            result = next((r for r in ready if r is not None), None)
+            if result is None:
+                data = by_sha.get(v.sha256)
+                data = archive.load(archive_dir, v) if data is None else data
+                result = validate_bytes(v.file_name, data, catalog, department=department, round_key=round_key,
+                                        kind=kind)
             judged[v.sha256], summaries[v.sha256] = _judge(con, result, key, v, table, select, reports_dir, run_id)
         outcomes = _settle(con, key, where, present, judged, summaries, catalog, reports_dir, round_in_raw,
                            run_id, now)
@@ -241,6 +251,12 @@ def _settle(con, key, where, present: list[_Present], judged: dict, summaries: d
         con.execute(insert, key + [winner[2], winner[3], winner[1], winner[0], winner[4], now, "kept", winner[5], 0,
                                    None, None, run_id])
     return outcomes
+
+
+def judged_versions(con: duckdb.DuckDBPyConnection, department: str, kind: str) -> set[tuple[str, str]]:
+    """(round, sha256) of every version of the department's files of a kind already judged."""
+    return set(con.execute("SELECT round, sha256 FROM submission_archive WHERE department = ? AND kind = ?",
+                           [department, kind]).fetchall())
 
 
 def rounds_to_rederive(con: duckdb.DuckDBPyConnection, department: str, kind: str) -> list[str]:

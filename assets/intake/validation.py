@@ -29,6 +29,7 @@ from assets.intake.findings import (
 )
 from assets.intake.prescreen import column_failures
 from assets.intake.reader import ReadError, read_submission_bytes
+from assets.intake.validation_fast import rows_frame, validate_plain
 from schemas.catalog import Catalog
 from schemas.code_lists import CITY, codes
 from schemas.kinds import KINDS, Kind
@@ -43,15 +44,28 @@ class ValidationResult:
     department: str | None
     round: str | None
     sha256: str
-    rows: pd.DataFrame | None  # the typed rows when accepted, else None
+    typed: pd.DataFrame | None  # the typed rows when accepted, else None (read them as `rows`)
     findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
     n_rows: int = 0
     kind: str = "indicators"
     omitted: dict[str, int] = field(default_factory=dict)  # per rule: findings not listed (beyond the cap)
+    table: object = None  # the clean file's path: the accepted rows as an Arrow table with source_row, for staging
+
+    @property
+    def rows(self) -> pd.DataFrame | None:
+        """The typed rows when accepted, indexed by row number, else None (on the clean file's
+        path made from `table` when first asked for: staging reads the table itself)."""
+        if self.typed is None and self.table is not None:
+            self.typed = rows_frame(self.table)
+        return self.typed
+
+    @rows.setter
+    def rows(self, value: pd.DataFrame | None) -> None:
+        self.typed, self.table = value, None
 
     @property
     def accepted(self) -> bool:
-        return self.rows is not None and self.findings.empty
+        return (self.typed is not None or self.table is not None) and self.findings.empty
 
     @property
     def n_problems(self) -> int:
@@ -196,22 +210,24 @@ def _name_missing_districts(found: pd.DataFrame, typed: pd.DataFrame) -> pd.Data
 
 
 def validate_bytes(name: str, data: bytes, catalog: Catalog, department: str | None = None,
-                   round_key: str | None = None, kind: str | None = None) -> ValidationResult:
+                   round_key: str | None = None, kind: str | None = None, fast: bool = True) -> ValidationResult:
     """Validate a file's bytes exactly as the pipeline does; `name` is the file's name (its
     extension says CSV or XLSX). Department, round and kind (indicators, areas, dwellings)
-    default to the ones in the name; `barometer check` may pass them."""
+    default to the ones in the name; `barometer check` may pass them. A plain CSV is first tried
+    on the clean file's path (validation_fast.py: accepted there only if the careful path would
+    accept it, with the same rows); `fast=False` takes the careful path only."""
     parsed = parse_file_name(name)
     department = department or (parsed.department if parsed else None)
     round_key = round_key or (parsed.round if parsed else None)
     spec = KINDS[kind or (parsed.kind if parsed else "indicators")]
-    result = ValidationResult(Path(name), department, round_key, hashlib.sha256(data).hexdigest(), rows=None,
+    result = ValidationResult(Path(name), department, round_key, hashlib.sha256(data).hexdigest(), typed=None,
                               kind=spec.name)
     if department is None or round_key is None:
         result.findings = _one_finding(name, "file_name", f"{name}: the file name must be <DEPT>_<YYYY-MM>.csv or "
                                        ".xlsx (e.g. BIF_2009-05.csv)", value=name)
         return result
     try:
-        _validate(result, name, data, catalog, spec)
+        _validate(result, name, data, catalog, spec, fast)
     except Exception as e:  # whatever the bytes hold, the answer is a finding
         result.rows, result.omitted = None, {}
         result.findings = _one_finding(
@@ -221,8 +237,21 @@ def validate_bytes(name: str, data: bytes, catalog: Catalog, department: str | N
     return result
 
 
-def _validate(result: ValidationResult, name: str, data: bytes, catalog: Catalog, spec: Kind) -> None:
+def _clean_path(name, data, catalog, department, round_key, spec, schema, frame_checks):
+    """validate_plain, or None (the careful path) if it fails in any way: it only ever accepts."""
+    try:
+        return validate_plain(name, data, catalog, department, round_key, spec, schema, frame_checks)
+    except Exception:
+        return None
+
+
+def _validate(result: ValidationResult, name: str, data: bytes, catalog: Catalog, spec: Kind, fast: bool) -> None:
     department, round_key = result.department, result.round
+    schema, frame_checks = _split(spec.row_schema())
+    clean = _clean_path(name, data, catalog, department, round_key, spec, schema, frame_checks) if fast else None
+    if clean is not None:
+        result.table, result.n_rows = clean, clean.num_rows
+        return
     try:
         frame = read_submission_bytes(name, data, spec)
     except ReadError as e:
@@ -235,7 +264,6 @@ def _validate(result: ValidationResult, name: str, data: bytes, catalog: Catalog
     dropped = frame.loc[frame.index.difference(rows.index)]  # kept out of the checks: their findings name them
     if problems:  # rows too wide, ambiguous numbers: reported, and their rows kept out of the schema checks
         found.append(pd.DataFrame(problems, columns=FINDING_COLUMNS))
-    schema, frame_checks = _split(spec.row_schema())
     pre = column_failures(schema, rows, spec.rules)  # vectorised: rows breaking a column rule never reach pandera
     pre_bad = rows.index.intersection(pd.to_numeric(pre["index"], errors="coerce").dropna().astype(int))
     typed, cases, pandera_failed = None, [pre], False
@@ -305,7 +333,7 @@ def validate_file(path: Path, catalog: Catalog, department: str | None = None, r
         parsed = parse_file_name(path.name)
         result = ValidationResult(path, department or (parsed.department if parsed else None),
                                   round_key or (parsed.round if parsed else None), hashlib.sha256(b"").hexdigest(),
-                                  rows=None, kind=kind or (parsed.kind if parsed else "indicators"))
+                                  typed=None, kind=kind or (parsed.kind if parsed else "indicators"))
         result.findings = _one_finding(path.name, "not_a_regular_file",
                                        f"{e}; send the file itself — rule not_a_regular_file")
         return result

@@ -68,6 +68,7 @@ def test_an_unforeseen_error_is_a_readable_file_finding(catalog, monkeypatch):
         raise RecursionError("deep")
 
     monkeypatch.setattr(validation, "read_submission_bytes", broken)
+    monkeypatch.setattr(validation, "validate_plain", broken)  # the clean file's path falls back to the careful one
     result = check(GOOD, catalog)
     assert list(result.findings.rule) == ["readable_file"] and "RecursionError" in result.findings.message[0]
 
