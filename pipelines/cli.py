@@ -1,9 +1,8 @@
 """`barometer`: the project's command line.
 
   barometer run [--round R ...]   materialize every asset for the rounds in raw/, print a summary
-  barometer check FILE [--department D] [--round R] [--lang da|en]   validate one file, and its
-                                  name, exactly as the pipeline does (Danish unless --lang en or
-                                  BAROMETER_LANG=en)
+  barometer check FILE [--department D] [--round R] [--lang en]   validate one file, and its name,
+                                  exactly as the pipeline does (in Danish unless --lang en)
   barometer rebuild               remove everything derived (the internal database, reports) and run
                                   every round again; the archive and the publication history stay
   barometer summary               print the summary of the last run again
@@ -331,16 +330,14 @@ def cmd_template(args: argparse.Namespace) -> int:
             print(f"barometer template: {terminal(e)}", file=sys.stderr)
             return 2
         out = Path(args.out) / f"{department}_{args.round}_{args.kind}.xlsx"
-        print(terminal(templates_efforts.make_template(args.kind, department, args.round, out,
-                                                       lang=current_language())))
+        print(terminal(templates_efforts.make_template(args.kind, department, args.round, out)))
         return 0
     try:
         check_arguments(catalog, department, args.round)
     except ValueError as e:
         print(f"barometer template: {terminal(e)}", file=sys.stderr)
         return 2
-    print(terminal(make_template(catalog, department, args.round, Path(args.out) / f"{department}_{args.round}.xlsx",
-                                 lang=current_language())))
+    print(terminal(make_template(catalog, department, args.round, Path(args.out) / f"{department}_{args.round}.xlsx")))
     return 0
 
 
@@ -348,8 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     # Dagster flags beta/preview parameters (backfill policy) on every import: noise for a user.
     warnings.filterwarnings("ignore", message=r".*(beta|preview).*", category=Warning)
     parser = argparse.ArgumentParser(prog="barometer", description="Copenhagen's integration barometer pipeline.")
-    lang_help = ("the language of what a person reads (reports, templates): da (default) or en; "
-                 "default: BAROMETER_LANG, else da")
+    lang_help = "the language of reports and templates: da or en (default: BAROMETER_LANG, else da)"
     parser.add_argument("--lang", choices=LANGUAGES, help=lang_help)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="materialize every asset for the rounds in raw/ and print a summary")
@@ -360,7 +356,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file")
     p.add_argument("--department", help="department code, e.g. SOF (default: the one in the file name)")
     p.add_argument("--round", help="round, e.g. 2009-05 (default: the one in the file name)")
-    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=lang_help)
     p.set_defaults(fn=cmd_check)
     p = sub.add_parser("template", help="write the XLSX template for one department and round")
     p.add_argument("--department", required=True, help="department code, e.g. SOF")
@@ -369,7 +364,6 @@ def main(argv: list[str] | None = None) -> int:
                    help="indicators (default), efforts (an effort statement) or projects (the project bank)")
     p.add_argument("--out", default=".",
                    help="folder to write <DEPT>_<round>.xlsx (or <DEPT>_<round>_<kind>.xlsx) to (default: here)")
-    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=lang_help)
     p.set_defaults(fn=cmd_template)
     p = sub.add_parser("rebuild", help="remove everything derived and run every round again (history stays)")
     p.add_argument("--log-level", default="WARNING", help="Dagster console log level (default WARNING)")
@@ -381,11 +375,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="folder to write it to (default: warehouse/report)")
     p.set_defaults(fn=cmd_report)
     p = sub.add_parser("validate", help="load and validate the Dagster definitions")
-    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=lang_help)
     p.set_defaults(fn=cmd_validate)
     p = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1")
     p.add_argument("--port", type=int, default=3000)
     p.set_defaults(fn=cmd_dev)
+    for name in ("check", "template", "validate"):  # where a person reads the output (or before the command)
+        sub.choices[name].add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=lang_help)
     from pipelines import backup, service
 
     service.add_commands(sub)
@@ -396,12 +391,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with use_language(args.lang or current_language()):
             return args.fn(args)
-    except CatalogError as e:  # an edited catalog file that does not validate: its message, no traceback
+    except (CatalogError, MessageError) as e:  # an edited catalog that does not validate, an unknown language
         print(f"barometer {args.command}: {e}", file=sys.stderr)
-        return 1
-    except MessageError as e:  # BAROMETER_LANG names no language of ours: say which there are
-        print(f"barometer {args.command}: {e}", file=sys.stderr)
-        return 2
+        return 2 if isinstance(e, MessageError) else 1
 
 
 if __name__ == "__main__":
