@@ -5,7 +5,9 @@ A catalog is a YAML tree of texts, namespaced by who reads it (`check.*` for a d
 validation report, `template.*` for the templates' instructions, `tracker.*`, `cli.*`); it is
 validated when loaded: every key is text, every value is text, and every language has the same
 keys with the same `{placeholders}` (tests/test_messages.py). Look a text up with
-`t(lang, "check.row", row=12)`, a whole namespace with `namespace(lang, "tracker.status")`.
+`t(lang, "check.row", row=12)`, a whole namespace with `namespace(lang, "tracker.status")`. The
+report's texts (assets/report/messages/, read by assets/report/text.py with the same checks) are
+meant to move here under `report.`: its `Text` then reads `namespace(lang, "report")`.
 
 The rules' own texts stay in schemas/rules/submission_rules.yaml (message_da / message_en): that
 is the rule's record; this catalog holds everything around them."""
