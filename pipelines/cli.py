@@ -1,8 +1,8 @@
 """`barometer`: the project's command line.
 
   barometer run [--round R ...]   materialize every asset for the rounds in raw/, print a summary
-  barometer check FILE [--department D] [--round R]   validate one file, and its name, exactly as the
-                                  pipeline does
+  barometer check FILE [--department D] [--round R] [--lang en]   validate one file, and its name,
+                                  exactly as the pipeline does (in Danish unless --lang en)
   barometer rebuild               remove everything derived (the internal database, reports) and run
                                   every round again; the archive and the publication history stay
   barometer summary               print the summary of the last run again
@@ -25,6 +25,7 @@ from pathlib import Path
 
 from assets.intake.neutral import terminal
 from core import settings
+from core.i18n import LANGUAGES, MessageError, current_language, t, use_language
 from schemas.rounds import is_round
 
 
@@ -219,20 +220,21 @@ def name_problem(name: str, department: str | None, round_key: str | None) -> tu
         n = parse_file_name(hint) if hint else None
         return hint if n and n.department in department_codes() and is_round(n.round) else None
 
+    lang = current_language()
     parsed = parse_file_name(name)
     if parsed is None:
-        return "not a submission file name (<DEPT>_<YYYY-MM>[_suffix].csv|xlsx)", usable(
-            suggest_name(name, department, round_key))
+        return t(lang, "check.name.not_a_name"), usable(suggest_name(name, department, round_key))
     department, round_key = department or parsed.department, round_key or parsed.round
     hint = usable(f"{department}_{round_key}" + (f"_{parsed.suffix}" if parsed.suffix else "") + f".{parsed.ext}")
     if parsed.department not in department_codes():
-        return f"unknown department {parsed.department!r} (the departments: {', '.join(department_codes())})", hint
+        return t(lang, "check.name.unknown_department", department=repr(parsed.department),
+                 departments=", ".join(department_codes())), hint
     if parsed.department != department:
-        return f"the name says department {parsed.department}, not {department}", hint
+        return t(lang, "check.name.department_differs", named=parsed.department, department=department), hint
     if not is_round(parsed.round):
-        return f"round {parsed.round} is not a round (YYYY-05 or YYYY-11)", hint
+        return t(lang, "check.name.not_a_round", round=parsed.round), hint
     if parsed.round != round_key:
-        return f"the name says round {parsed.round}, not {round_key}", hint
+        return t(lang, "check.name.round_differs", named=parsed.round, round=round_key), hint
     return None, None
 
 
@@ -244,20 +246,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     from assets.intake.validation import FINDING_COLUMNS, validate_file
     from schemas.catalog import load_catalog
 
+    lang = current_language()
     path = Path(args.file)
     shown = terminal(path)
     if not path.is_symlink() and not path.is_file():
-        print(f"barometer check: {shown} is not a file", file=sys.stderr)
+        print(t(lang, "check.not_a_file", file=shown), file=sys.stderr)
         return 2
     try:
         read_bytes(path, limit=0)  # as the pipeline reads: never through a link, only a regular file
     except UnsafeFile as e:
-        print(f"barometer check: {terminal(e)}. The pipeline never reads a link or anything but a regular "
-              f"file in raw/; check (and send) the file itself.", file=sys.stderr)
+        print(t(lang, "check.unsafe", error=terminal(e)), file=sys.stderr)
         return 1
     department = args.department.upper() if args.department else None
     if args.round is not None and not is_round(args.round):
-        print(f"barometer check: round {terminal(repr(args.round))} must be YYYY-05 or YYYY-11", file=sys.stderr)
+        print(t(lang, "check.round_format", round=terminal(repr(args.round))), file=sys.stderr)
         return 2
     problem, hint = name_problem(path.name, department, args.round)
     named = parse_file_name(path.name) or (parse_file_name(hint) if hint else None)
@@ -267,19 +269,19 @@ def cmd_check(args: argparse.Namespace) -> int:
                            kind=named.kind if named else None)
     content_ok = result.rows is not None and result.findings.empty
     if problem:
-        fix = f"; name it {hint}" if hint else ""
+        fix = t(lang, "check.name.fix", hint=hint) if hint else ""
         finding = {"file": path.name, "row": None, "column": None, "rule": "file_name", "value": path.name,
-                   "message": f"{path.name}: the pipeline would not read a file with this name: {problem}{fix} "
-                              f"— rule file_name"}
+                   "message": t(lang, "check.name.would_not_read", file=path.name, problem=problem, fix=fix)
+                   + " — " + t(lang, "check.rule", rule="file_name")}
         rest = result.findings[result.findings["rule"] != "file_name"] if len(result.findings) else result.findings
         result.findings = pd.DataFrame([finding, *rest.to_dict("records")], columns=FINDING_COLUMNS)
     print(report_text(result), end="")
     if problem and content_ok:
-        print(f"The content passes every rule ({result.n_rows} rows): only the name must change.")
+        print(t(lang, "check.content_passes", rows=result.n_rows))
     elif problem and (department is None or round_key is None):
-        print("The content was not checked: give --department and --round, or name the file as above.")
+        print(t(lang, "check.content_not_checked"))
     if problem is None and round_key and not _round_started(round_key):
-        print(f"Note: round {round_key} has not started yet; the pipeline reads the file once it has.")
+        print(t(lang, "check.round_not_started", round=round_key))
     return 0 if result.accepted else 1
 
 
@@ -343,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     # Dagster flags beta/preview parameters (backfill policy) on every import: noise for a user.
     warnings.filterwarnings("ignore", message=r".*(beta|preview).*", category=Warning)
     parser = argparse.ArgumentParser(prog="barometer", description="Copenhagen's integration barometer pipeline.")
+    lang_help = "the language of reports and templates: da or en (default: BAROMETER_LANG, else da)"
+    parser.add_argument("--lang", choices=LANGUAGES, help=lang_help)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="materialize every asset for the rounds in raw/ and print a summary")
     p.add_argument("--round", action="append", help="limit to this round (repeatable); default: all in raw/")
@@ -375,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1")
     p.add_argument("--port", type=int, default=3000)
     p.set_defaults(fn=cmd_dev)
+    for name in ("check", "template", "validate"):  # where a person reads the output (or before the command)
+        sub.choices[name].add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=lang_help)
     from pipelines import backup, service
 
     service.add_commands(sub)
@@ -383,10 +389,11 @@ def main(argv: list[str] | None = None) -> int:
     from schemas.catalog import CatalogError
 
     try:
-        return args.fn(args)
-    except CatalogError as e:  # an edited catalog file that does not validate: its message, no traceback
+        with use_language(args.lang or current_language()):
+            return args.fn(args)
+    except (CatalogError, MessageError) as e:  # an edited catalog that does not validate, an unknown language
         print(f"barometer {args.command}: {e}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(e, MessageError) else 1
 
 
 if __name__ == "__main__":

@@ -9,9 +9,9 @@ environment, so the same code mails the data team in production and a test's loc
   an e-mail; BAROMETER_NOTIFY_SMTP_STARTTLS=1 and BAROMETER_NOTIFY_SMTP_USER / _PASSWORD where the
   relay wants them.
 
-Both may be set. With none, a notification is only logged. Texts are Danish first, English
-beside, and carry no cell of a department's file (a run's error is neutralised before it is
-sent)."""
+Both may be set. With none, a notification is only logged. Texts are Danish (English with
+BAROMETER_LANG=en: core/messages/<lang>.yml, `notify.*`), and carry no cell of a department's
+file (a run's error is neutralised before it is sent)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ import urllib.request
 from email.message import EmailMessage
 
 from assets.intake.neutral import terminal
+from core.i18n import t
 
 WEBHOOK, SMTP, SENDER, RECIPIENTS = ("BAROMETER_NOTIFY_WEBHOOK", "BAROMETER_NOTIFY_SMTP", "BAROMETER_NOTIFY_FROM",
                                      "BAROMETER_NOTIFY_TO")
@@ -83,20 +84,18 @@ def notify(subject: str, text: str, log=None) -> list[str]:
 
 
 def run_failed_text(run_id: str, job: str, partition: str | None, error: str | None) -> tuple[str, str]:
-    """The notification of a failed run: (subject, text)."""
-    where = f" (runde {partition})" if partition else ""
-    subject = f"Barometer: kørslen fejlede{where} / run failed{where.replace('runde', 'round')}"
-    text = (f"Kørslen {run_id} af {job}{where} fejlede. Se den i Dagster-UI'et (Runs).\n"
-            f"Run {run_id} of {job} failed. See it in the Dagster UI (Runs).\n\n"
-            f"{error or ''}")
+    """The notification of a failed run: (subject, text), in the language in force (Danish unless
+    BAROMETER_LANG=en; core/messages/<lang>.yml, `notify.*`)."""
+    where = t(None, "notify.round", round=partition) if partition else ""
+    subject = t(None, "notify.run_failed_subject", where=where)
+    text = t(None, "notify.run_failed", run_id=run_id, job=job, where=where) + f"\n\n{error or ''}"
     return subject, text
 
 
 def overdue_text(rows: list[tuple[str, str, str]]) -> tuple[str, str]:
     """The notification of overdue deliveries, rows (round, department, deadline): (subject, text)."""
     rounds = sorted({r for r, _, _ in rows})
-    subject = f"Barometer: {len(rows)} leverance(r) forsinket / overdue ({', '.join(rounds)})"
-    lines = [f"- {dept}, runde/round {rnd}: frist/deadline {deadline}" for rnd, dept, deadline in rows]
-    text = ("Disse leverancer er ikke kommet, og fristen er overskredet:\n"
-            "These deliveries have not arrived and their deadline has passed:\n\n" + "\n".join(lines))
-    return subject, text
+    subject = t(None, "notify.overdue_subject", n=len(rows), rounds=", ".join(rounds))
+    lines = [t(None, "notify.overdue_line", department=dept, round=rnd, deadline=deadline)
+             for rnd, dept, deadline in rows]
+    return subject, t(None, "notify.overdue") + "\n\n" + "\n".join(lines)

@@ -173,6 +173,20 @@ def sample_run(tmp_path_factory, sample_raw) -> Run:
     return run_barometer(sample_raw, base / "warehouse")
 
 
+@pytest.fixture
+def english_reports(monkeypatch):
+    """Reports, templates and `barometer check` in English (BAROMETER_LANG=en), for the tests that
+    assert the rules' English texts and the readers' own detailed English words; everything a
+    person reads is Danish by default (core/i18n.py, tests/test_messages.py)."""
+    monkeypatch.setenv("BAROMETER_LANG", "en")
+
+
+@pytest.fixture(autouse=True)
+def _language_from_the_test(monkeypatch):
+    """No test inherits a BAROMETER_LANG from the shell it runs in: the default (Danish) holds."""
+    monkeypatch.delenv("BAROMETER_LANG", raising=False)
+
+
 @pytest.fixture(scope="session")
 def catalog():
     from schemas.catalog import load_catalog

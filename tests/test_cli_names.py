@@ -17,7 +17,7 @@ from assets.intake.dropfolder import scan
 from pipelines.cli import discover, discover_rounds, main
 
 GOOD_CSV = FIXTURES / "good" / "BIF_2009-05.csv"
-NOT_READ = "the pipeline would not read a file with this name"
+NOT_READ = "pipelinen ville ikke læse en fil med dette navn"  # the check speaks Danish unless told otherwise
 
 GOOD = ["BIF_2009-05.csv", "bif_2009-05_v2.csv", "BIF_2009-05_areas.csv", "Bif_2009-05_rettet.csv",
         "BIF_2009-05_v2.1.csv", "BIF_2009-05_2009-05-20.csv", "BIF_2009-05.CSV", "BIF_2009-05_final-2.csv"]
@@ -62,7 +62,7 @@ def test_check_accepts_a_name_iff_the_run_reads_it(name, where, tmp_path, capsys
     if "areas" not in name:  # BIF delivers no housing areas: that content is rejected for its own reasons
         assert (code == 0) == reads, out
     if not reads:
-        assert code == 1 and "REJECTED" in out and "rule file_name" in out
+        assert code == 1 and "AFVIST" in out and "regel file_name" in out
     assert "\x1b" not in out and "\u202e" not in out
 
 
@@ -76,50 +76,50 @@ def test_names_a_clerk_writes_get_the_name_to_use(name, fix, tmp_path, capsys):
     shutil.copyfile(GOOD_CSV, path)
     code, out, _ = _check(capsys, path, "--department", "BIF", "--round", "2009-11")
     assert code == 1
-    assert f"{NOT_READ}: not a submission file name" in out and f"name it {fix}" in out
-    assert "REJECTED" in out and "ACCEPTED" not in out
+    assert f"{NOT_READ}: ikke et navn på en indberetning" in out and f"kald den {fix}" in out
+    assert "AFVIST" in out and "GODKENDT" not in out
 
 
 def test_a_good_file_with_a_wrong_name_says_only_the_name_must_change(tmp_path, capsys):
     path = tmp_path / "BIF 2009-05 endelig.csv"
     shutil.copyfile(GOOD_CSV, path)
     code, out, _ = _check(capsys, path, "--department", "BIF", "--round", "2009-05")
-    assert code == 1 and "name it BIF_2009-05_endelig.csv" in out
-    assert "The content passes every rule (22 rows): only the name must change." in out
-    assert "1 problem(s)" in out
+    assert code == 1 and "kald den BIF_2009-05_endelig.csv" in out
+    assert "Indholdet overholder alle regler (22 rækker): kun navnet skal ændres." in out
+    assert "1 problem(er)" in out
 
 
 def test_department_and_round_come_from_the_name(tmp_path, capsys):
     good = tmp_path / "BIF_2009-05.csv"
     shutil.copyfile(GOOD_CSV, good)
     code, out, _ = _check(capsys, good)
-    assert code == 0 and "ACCEPTED" in out and "Department: BIF   Round: 2009-05" in out
+    assert code == 0 and "GODKENDT" in out and "Forvaltning: BIF   Runde: 2009-05" in out
     # a name the run would not read, but whose department and round can be told: the content is
     # checked for them, and the name to use is given
     loose = tmp_path / "BIF 2009-05 endelig.csv"
     shutil.copyfile(GOOD_CSV, loose)
     code, out, _ = _check(capsys, loose)
-    assert code == 1 and "name it BIF_2009-05_endelig.csv" in out and "content passes" in out
+    assert code == 1 and "kald den BIF_2009-05_endelig.csv" in out and "overholder alle regler" in out
     # nothing to tell them from: said plainly
     anon = tmp_path / "tal.csv"
     shutil.copyfile(GOOD_CSV, anon)
     code, out, _ = _check(capsys, anon)
-    assert code == 1 and NOT_READ in out and "The content was not checked" in out
+    assert code == 1 and NOT_READ in out and "Indholdet blev ikke kontrolleret" in out
 
 
 def test_department_or_round_other_than_the_name_says(tmp_path, capsys):
     path = tmp_path / "BIF_2009-05.csv"
     shutil.copyfile(GOOD_CSV, path)
     code, out, _ = _check(capsys, path, "--department", "SOF")
-    assert code == 1 and "the name says department BIF, not SOF; name it SOF_2009-05.csv" in out
+    assert code == 1 and "navnet siger forvaltning BIF, ikke SOF; kald den SOF_2009-05.csv" in out
     code, out, _ = _check(capsys, path, "--round", "2009-11")
-    assert code == 1 and "the name says round 2009-05, not 2009-11; name it BIF_2009-11.csv" in out
+    assert code == 1 and "navnet siger runde 2009-05, ikke 2009-11; kald den BIF_2009-11.csv" in out
     code, out, err = _check(capsys, path, "--round", "2009-06")
-    assert code == 2 and "must be YYYY-05 or YYYY-11" in err
+    assert code == 2 and "skal være ÅÅÅÅ-05 eller ÅÅÅÅ-11" in err
     unknown = tmp_path / "XYZ_2009-05.csv"
     shutil.copyfile(GOOD_CSV, unknown)
     code, out, _ = _check(capsys, unknown)
-    assert code == 1 and "unknown department 'XYZ'" in out
+    assert code == 1 and "ukendt forvaltning 'XYZ'" in out
 
 
 def test_a_link_is_refused_by_check_and_by_the_run(tmp_path, capsys):
@@ -156,11 +156,11 @@ def test_check_console_script(tmp_path):
     out = subprocess.run([str(exe), "check", str(bad), "--department", "BIF", "--round", "2009-05"],
                          capture_output=True, text=True, env=env, timeout=180)
     assert out.returncode == 1, out.stderr[-2000:]
-    assert NOT_READ in out.stdout and "name it BIF_2009-05_endelig.csv" in out.stdout
+    assert NOT_READ in out.stdout and "kald den BIF_2009-05_endelig.csv" in out.stdout
     good = tmp_path / "BIF_2009-05.csv"
     shutil.copyfile(GOOD_CSV, good)
     out = subprocess.run([str(exe), "check", str(good)], capture_output=True, text=True, env=env, timeout=180)
-    assert out.returncode == 0 and "ACCEPTED" in out.stdout, out.stdout + out.stderr[-2000:]
+    assert out.returncode == 0 and "GODKENDT" in out.stdout, out.stdout + out.stderr[-2000:]
     link = tmp_path / "link_BIF_2009-05.csv"
     link.symlink_to(good)
     out = subprocess.run([str(exe), "check", str(link)], capture_output=True, text=True, env=env, timeout=180)

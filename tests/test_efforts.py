@@ -142,7 +142,7 @@ def test_broken_statement_and_project_bank_are_rejected_and_the_round_goes_on(tm
                                               "WHERE kind IN ('efforts', 'projects')", db="internal")}
     status, problem = files["KFF_2009-05_efforts.csv"]
     assert status == "rejected"
-    assert "row 2" in problem and "'indicators'" in problem and "indicators_in_catalog" in problem
+    assert "række 2" in problem and "'indicators'" in problem and "indicators_in_catalog" in problem
     status, problem = files["BIF_2009-11_projects.csv"]
     assert status == "rejected" and "'priority_areas'" in problem and "priority_areas_at_most_three" in problem
     assert all(s == "accepted" for f, (s, _) in files.items() if f not in ("KFF_2009-05_efforts.csv",

@@ -190,10 +190,13 @@ def test_template_cells_are_never_formulas(department, tmp_path):
 
 
 def test_template_neutralises_a_label_that_looks_like_a_formula(tmp_path, monkeypatch):
-    """Catalog and code-list texts are the data team's, but an edit that starts a label with '='
-    still cannot put a formula into every department's template."""
-    monkeypatch.setitem(templates.LABELS_DA, "note", "=HYPERLINK(\"http://x\",\"y\")")
-    monkeypatch.setitem(templates.LABELS_DA, "sd", "-spredning")
+    """Catalog, message-catalog and code-list texts are the data team's, but an edit that starts a
+    label with '=' still cannot put a formula into every department's template."""
+    from core.i18n import messages
+
+    danish = messages("da")  # the cached catalog the template reads its labels from (core/messages/da.yml)
+    monkeypatch.setitem(danish, "template.label.note", "=HYPERLINK(\"http://x\",\"y\")")
+    monkeypatch.setitem(danish, "template.label.sd", "-spredning")
     path = templates.make_template(CATALOG, "BUF", "2009-05", tmp_path / "BUF_2009-05.xlsx")
     ws = openpyxl.load_workbook(path)[templates.SHEET]
     labels = [c.value for c in ws[templates.LABEL_ROW]]

@@ -89,7 +89,7 @@ def test_a_failed_run_is_notified_on_both_channels(channel, tmp_path, monkeypatc
     assert len(channel.posts) == 1 and len(channel.mails) == 1
     post, mail = channel.posts[0], channel.mails[0]
     assert post["subject"].startswith("Barometer: kørslen fejlede (runde 2009-05)")
-    assert result.run_id in post["text"] and "Run " in post["text"]
+    assert result.run_id in post["text"] and "Kørslen " in post["text"] and "Run " not in post["text"]  # Danish
     assert mail["Subject"] == post["subject"] and mail["To"] == "data-team@kk.example, vagt@kk.example"
     assert result.run_id in mail.get_content()
 
@@ -112,7 +112,7 @@ def test_overdue_deliveries_are_notified_once(channel, sample_run, monkeypatch):
     text = channel.posts[0]["text"]
     assert channel.posts[0]["subject"].startswith(f"Barometer: {len(overdue)} leverance(r) forsinket")
     for rnd, dept, deadline in overdue:
-        assert f"- {dept}, runde/round {rnd}: frist/deadline {deadline}" in text
+        assert f"- {dept}, runde {rnd}: frist {deadline}" in text
 
 
 def test_without_a_channel_nothing_is_sent_and_nothing_breaks(monkeypatch):

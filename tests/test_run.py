@@ -44,7 +44,7 @@ def test_bad_file_is_rejected_and_the_round_goes_on(tmp_path):
     files = _files(run, "2009-05")
     status, problem, report = files["SUF_2009-05.csv"]
     assert status == "rejected"
-    assert "row 3" in problem and "'district'" in problem and "district_in_code_list" in problem
+    assert "række 3" in problem and "'district'" in problem and "district_in_code_list" in problem  # stored in Danish
     assert Path(report).exists() and "XYZ" in Path(report).read_text()
     assert all(s == "accepted" for f, (s, *_ ) in files.items() if f != "SUF_2009-05.csv")
     assert bad.read_bytes() == before  # the file stays in raw/ untouched
@@ -66,7 +66,7 @@ def test_numerator_above_denominator_rejected_with_row_and_column(tmp_path):
     run = run_barometer(raw, tmp_path / "wh")
     status, problem, _ = _files(run, "2009-05")["SOF_2009-05.csv"]
     assert status == "rejected"
-    assert f"row {row}" in problem and "'numerator'" in problem and "numerator_at_most_denominator" in problem
+    assert f"række {row}" in problem and "'numerator'" in problem and "numerator_at_most_denominator" in problem
     assert _files(run, "2009-05")["BIF_2009-05.csv"][0] == "accepted"
     # the district count itself is quoted in the report only, never in the published tracker or
     # in the Dagster metadata

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from assets.intake.reader_base import quoted
+from core import i18n
+from core.i18n import current_language
 from schemas.code_lists import load_code_list
 from schemas.kinds import KINDS, Kind
 from schemas.rule_set import IsIn, Rule, RuleSet
@@ -21,7 +23,6 @@ from schemas.submission import LABELS_DA
 
 FINDING_COLUMNS = ["file", "row", "column", "rule", "value", "message"]
 MAX_LISTED_PER_RULE = 20
-DID_YOU_MEAN = {"da": "mente du {code}{name}?", "en": "did you mean {code}{name}?"}
 
 
 def _fold(text: str) -> str:
@@ -71,12 +72,14 @@ def _code_list(rule: Rule | None) -> str | None:
 
 def _did_you_mean(code_list: str | None, value, lang: str) -> str | None:
     hit = _closest(code_list, value) if code_list else None
-    return DID_YOU_MEAN[lang].format(code=hit[0], name=f" ({hit[1]})" if hit[1] else "") if hit else None
+    return i18n.t(lang, "check.did_you_mean", code=hit[0], name=f" ({hit[1]})" if hit[1] else "") if hit else None
 
 
-def suggest(column: str, value, rules: RuleSet = KINDS["indicators"].rules, lang: str = "en") -> str | None:
-    """'did you mean NOR (Nørrebro)?' for a value that is not a code of the column's code list
-    (the code list of the column's isin rule)."""
+def suggest(column: str, value, rules: RuleSet = KINDS["indicators"].rules, lang: str | None = None) -> str | None:
+    """'mente du NOR (Nørrebro)?' / 'did you mean NOR (Nørrebro)?' for a value that is not a code
+    of the column's code list (the code list of the column's isin rule); in `lang` (default: the
+    current language, core/i18n.py)."""
+    lang = lang or current_language()
     code_list = next((_code_list(r) for r in rules if column in r.columns and _code_list(r)), None)
     return _did_you_mean(code_list, value, lang)
 
@@ -107,15 +110,26 @@ def _present(v) -> bool:
     return v is not None and not (isinstance(v, float) and pd.isna(v)) and v is not pd.NA
 
 
-def message(r, kind: Kind, round_key: str | None = None) -> str:
-    label = LABELS_DA.get(r["column"]) if kind.name == "indicators" else None
-    has_column = _present(r["column"])
-    column = f"'{r['column']}'" + (f" ({label})" if label and label != r["column"] else "")
-    where = (f"{r['file']}" + (f", row {r['row']}" if _present(r["row"]) else "")
-             + (f", column {column}" if has_column else ""))
+def where(file, row=None, column=None, lang: str | None = None, label: str | None = None) -> str:
+    """'fil.csv, række 12, kolonne 'district' (bydel)' in `lang`: the place a finding is about."""
+    lang = lang or current_language()
+    named = f"'{column}'" + (f" ({label})" if label and label != column else "") if _present(column) else None
+    return (f"{file}" + (i18n.t(lang, "check.row", row=row) if _present(row) else "")
+            + (i18n.t(lang, "check.column", column=named) if named else ""))
+
+
+def message(r, kind: Kind, round_key: str | None = None, lang: str | None = None, text: str | None = None) -> str:
+    """One finding in one language (default: the current one, Danish unless chosen otherwise):
+    "fil.csv, række 12, kolonne 'district' (bydel): 'Norrebro' — regel district_in_code_list:
+    mente du NOR (Nørrebro)? <the rule's text>". `text` stands in for the rule's record (a
+    reader's rule that has none)."""
+    lang = lang or current_language()
+    label = LABELS_DA.get(r["column"]) if kind.name == "indicators" and lang == "da" else None
     val = f": {quoted(r['value'])}" if _present(r["value"]) else ""
     texts = explain(r["rule"], kind, r["column"], r["value"], round_key)
-    return f"{where}{val} — rule {r['rule']}" + (f": {texts[0]} (English: {texts[1]})" if texts else "")
+    text = texts[0 if lang == "da" else 1] if texts else text
+    rule = i18n.t(lang, "check.rule", rule=r["rule"])
+    return f"{where(r['file'], r['row'], r['column'], lang, label)}{val} — {rule}" + (f": {text}" if text else "")
 
 
 def raw_findings(file: str, cases: pd.DataFrame, kind: Kind) -> pd.DataFrame:
@@ -179,7 +193,23 @@ def cap(found: pd.DataFrame, limit: int = MAX_LISTED_PER_RULE) -> tuple[pd.DataF
 
 
 def more_lines(file: str, omitted: dict[str, int], limit: int = MAX_LISTED_PER_RULE) -> pd.DataFrame:
+    lang = current_language()
     rows = [{"file": file, "row": None, "column": None, "rule": rule, "value": None,
-             "message": f"{file}: … and {n:,} more of rule {rule} (the first {limit} are listed; fix them the same "
-                        "way)"} for rule, n in omitted.items()]
+             "message": i18n.t(lang, "check.more", file=file, n=i18n.count(n, lang), rule=rule, limit=limit)}
+            for rule, n in omitted.items()]
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def reader_message(file: str, rule: str, english: str, kind: Kind, row=None, column=None, value=None,
+                   lang: str | None = None) -> str:
+    """A reader's finding in one language. In English the reader's own words (`english`, which
+    may name a detail: the byte, the duplicated column); in Danish the place, the rule and the
+    rule's record (or the catalog's text for a reader's rule without a record)."""
+    lang = lang or current_language()
+    if lang == "en":
+        return english if english.endswith(f"— rule {rule}") else f"{english} — {i18n.t(lang, 'check.rule', rule=rule)}"
+    generic = i18n.t(lang, f"check.reader.{rule}") if i18n.has(f"check.reader.{rule}", lang) else None
+    if kind.rules.get(rule) is None and generic is None:
+        return f"{english} — {i18n.t(lang, 'check.rule', rule=rule)}"  # no words of ours: the reader's stand
+    return message({"file": file, "row": row, "column": column, "rule": rule, "value": value}, kind, lang=lang,
+                   text=generic)

@@ -5,7 +5,9 @@ template and the validation cannot disagree. See docs/submissions.md, "Templates
 The workbook: sheet `Indberetning` (read by the pipeline: the first visible sheet) with a title
 row, a row of Danish labels, the header row with the exact column names and one prefilled row per
 cell the department is expected to deliver for one example period (the round's month); sheet
-`Koder` lists the codes for reference.
+`Koder` lists the codes for reference. The instructions (title, labels, the rule of each column,
+the dropdowns' messages, the code sheet) are in Danish by default and in English with
+`lang="en"` (core/messages/<lang>.yml, `template.*`); column names and codes are the same in both.
 
 Every cell is written through `neutral.csv_cell`: a text from the catalog or the code lists can
 never become a formula in the workbook (or when a clerk later edits the cell).
@@ -23,9 +25,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assets.intake.neutral import csv_cell
+from core.i18n import current_language, t
 from schemas.catalog import Catalog
 from schemas.code_lists import CITY, codes, computation, district_codes, load_code_list
-from schemas.submission import COLUMNS, LABELS_DA, ROUND_RE
+from schemas.submission import COLUMNS, ROUND_RE
 
 SHEET = "Indberetning"
 CODES_SHEET = "Koder"
@@ -33,28 +36,12 @@ TITLE_ROW, LABEL_ROW, HEADER_ROW = 1, 2, 3
 FIRST_DATA_ROW = HEADER_ROW + 1
 SPARE_ROWS = 200
 
-# The rule of each column in plain words (docs/submissions.md, "Columns"); shown as a comment
-# on the header cell. Code lists are filled in from the same CSVs the schema checks against.
-RULES = {
-    "department": "Required. The department code ({departments}); must equal the one in the file name.",
-    "round": "Required. YYYY-05 (spring) or YYYY-11 (November); must equal the round in the file name.",
-    "indicator": "Required. A series this department delivers: {series}.",
-    "reference_period": "Required. The measurement month YYYY-MM or year YYYY; not after the round's month.",
-    "district": "Required. District code ({districts}) for district-level series (all 10 for each period; "
-                "0 / 0 where nobody is in scope), KBH for city-level series. A district-level series may add "
-                "a KBH row as a control total.",
-    "subunit": "Optional. A finer unit inside the district (school, institution, housing section); "
-               "empty when not used.",
-    "group": "Required. Population group ({groups}); only the groups the series uses.",
-    "sex": "Required. F, M, or T when not split by sex; a cell is given either as T or as F + M, never both.",
-    "numerator": "Required except for reported series. Number >= 0: persons/units with the trait (whole "
-                 "numbers); for mean-type series the SUM of the values. For rates numerator <= denominator.",
-    "denominator": "Required for rate and mean series. Number >= 0: persons/units in scope "
-                   "(respondents for surveys), whole numbers.",
-    "value": "Only for reported series (a rank that cannot be computed from counts); empty otherwise.",
-    "sd": "Optional. For mean-type series: the standard deviation of the values in the cell (>= 0).",
-    "note": "Optional. Free text, kept with the row.",
-}
+
+
+def rules(lang: str | None = None) -> dict[str, str]:
+    """The rule of each column in plain words (docs/submissions.md, "Columns"), shown as a comment
+    on the header cell; its code lists are filled in from the same CSVs the schema checks against."""
+    return {c: t(lang, f"template.rule.{c}") for c in COLUMNS}
 
 _TITLE_FONT = Font(bold=True, size=14)
 _HEADER_FONT = Font(bold=True)
@@ -84,6 +71,7 @@ def series_rows(catalog: Catalog, department: str) -> list[dict]:
             "fill": ["value"] if reported else (["numerator", "denominator", "sd"] if mean
                                                 else ["numerator", "denominator"]),
             "titles": "; ".join(f"{m.code}: {m.title_da}" for m in members),
+            "titles_en": "; ".join(f"{m.code}: {m.title_en}" for m in members),
         })
     return out
 
@@ -101,23 +89,27 @@ def expected_rows(catalog: Catalog, department: str, round_key: str) -> list[dic
     return rows
 
 
-def _department_name(department: str) -> str:
+def _department_name(department: str, lang: str = "da") -> str:
     deps = load_code_list("departments").set_index("code")
-    return deps.at[department, "name_da"]
+    return deps.at[department, f"name_{lang}"]
 
 
 def check_arguments(catalog: Catalog, department: str, round_key: str) -> None:
-    """ValueError with a plain message when the department or round cannot get a template."""
+    """ValueError with a plain message (in the current language) when the department or round
+    cannot get a template."""
     if department not in codes("departments"):
-        raise ValueError(f"unknown department {department!r}; expected one of {', '.join(codes('departments'))}")
+        raise ValueError(t(None, "template.errors.unknown_department", department=repr(department),
+                           departments=", ".join(codes("departments"))))
     if not re.match(ROUND_RE, round_key or ""):
-        raise ValueError(f"round {round_key!r} must be YYYY-05 or YYYY-11")
+        raise ValueError(t(None, "template.errors.round_format", round=repr(round_key)))
     if not catalog.series_of(department):
-        raise ValueError(f"the catalog has no series delivered by {department}")
+        raise ValueError(t(None, "template.errors.no_series", department=department))
 
 
-def make_template(catalog: Catalog, department: str, round_key: str, path: Path) -> Path:
-    """Write the XLSX template for `department` and `round_key` to `path`; return the path."""
+def make_template(catalog: Catalog, department: str, round_key: str, path: Path, lang: str | None = None) -> Path:
+    """Write the XLSX template for `department` and `round_key` to `path`, its instructions in
+    `lang` (default: the current language, Danish); return the path."""
+    lang = lang or current_language()
     check_arguments(catalog, department, round_key)
     path = Path(path)
     series = series_rows(catalog, department)
@@ -129,27 +121,28 @@ def make_template(catalog: Catalog, department: str, round_key: str, path: Path)
     ws.title = SHEET
 
     # Row 1: title, merged over the columns.
-    ws.cell(TITLE_ROW, 1, csv_cell(f"Integrationsbarometer – {_department_name(department)} ({department}) – "
-                                   f"runde {round_key}"))
+    ws.cell(TITLE_ROW, 1, csv_cell(t(lang, "template.title", department_name=_department_name(department, lang),
+                                     department=department, round=round_key)))
     ws.cell(TITLE_ROW, 1).font = _TITLE_FONT
     ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(COLUMNS))
 
-    # Row 2: Danish labels; row 3: the exact column names, each with its rule as a comment.
+    # Row 2: labels in the language; row 3: the exact column names, each with its rule as a comment.
     rule_args = {
         "departments": ", ".join(codes("departments")),
         "districts": ", ".join(codes("districts")),
         "groups": ", ".join(codes("groups")),
         "series": ", ".join(s["indicator"] for s in series),
     }
+    texts = rules(lang)
     for i, c in enumerate(COLUMNS, start=1):
-        label = ws.cell(LABEL_ROW, i, csv_cell(LABELS_DA[c]))
+        label = ws.cell(LABEL_ROW, i, csv_cell(t(lang, f"template.label.{c}")))
         label.font = _LABEL_FONT
         head = ws.cell(HEADER_ROW, i, csv_cell(c))
         head.font, head.fill = _HEADER_FONT, _HEADER_FILL
-        comment = Comment(RULES[c].format(**rule_args), "barometer")
+        comment = Comment(texts[c].format(**rule_args), "barometer")
         comment.width, comment.height = 320, 140
         head.comment = comment
-        ws.column_dimensions[get_column_letter(i)].width = max(12, len(LABELS_DA[c]) + 2, len(c) + 2)
+        ws.column_dimensions[get_column_letter(i)].width = max(12, len(label.value) + 2, len(c) + 2)
     ws.column_dimensions[col["note"]].width = 30
 
     # Rows 4..: one row per expected cell; the cells to fill are shaded.
@@ -170,41 +163,43 @@ def make_template(catalog: Catalog, department: str, round_key: str, path: Path)
 
     def dropdown(values: list[str], what: str) -> DataValidation:
         return DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
-                              showErrorMessage=True, errorTitle="Ugyldig kode",
-                              error=f"Vælg en kode for {what} fra listen (se arket {CODES_SHEET}).")
+                              showErrorMessage=True, errorTitle=t(lang, "template.invalid_code"),
+                              error=t(lang, "template.choose_code", what=t(lang, f"template.what.{what}"),
+                                      sheet=CODES_SHEET))
 
-    add(dropdown([department], "forvaltning"), "department")
-    add(dropdown([round_key], "runde"), "round")
-    add(dropdown([s["indicator"] for s in series], "indikator"), "indicator")
-    add(dropdown(codes("districts"), "bydel"), "district")
-    add(dropdown([g for g in codes("groups") if any(g in s["groups"] for s in series)], "befolkningsgruppe"), "group")
-    add(dropdown(codes("sexes"), "køn"), "sex")
+    add(dropdown([department], "department"), "department")
+    add(dropdown([round_key], "round"), "round")
+    add(dropdown([s["indicator"] for s in series], "indicator"), "indicator")
+    add(dropdown(codes("districts"), "district"), "district")
+    add(dropdown([g for g in codes("groups") if any(g in s["groups"] for s in series)], "group"), "group")
+    add(dropdown(codes("sexes"), "sex"), "sex")
 
     def number(kind: str, what: str) -> DataValidation:
         return DataValidation(type=kind, operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                              showErrorMessage=True, errorTitle="Ugyldigt tal",
-                              error=f"{what} skal være et {'helt ' if kind == 'whole' else ''}tal ≥ 0.")
+                              showErrorMessage=True, errorTitle=t(lang, "template.invalid_number"),
+                              error=t(lang, "template.whole_number" if kind == "whole" else "template.number",
+                                      what=t(lang, f"template.what.{what}")))
 
     # Counts are whole numbers, except the numerator of mean-type series (a sum of values, e.g.
     # grades) and of rows added by hand below the prefilled ones (series unknown in advance).
     whole_rows = [r for r, row in enumerate(rows, start=FIRST_DATA_ROW) if not row["_series"]["mean"]]
-    whole = number("whole", "Tælleren")
-    decimal = number("decimal", "Tælleren")
+    whole = number("whole", "numerator")
+    decimal = number("decimal", "numerator")
     for r, _row in enumerate(rows, start=FIRST_DATA_ROW):
         (whole if r in whole_rows else decimal).add(f"{col['numerator']}{r}")
     decimal.add(f"{col['numerator']}{last_row + 1}:{col['numerator']}{end}")
     ws.add_data_validation(whole)
     ws.add_data_validation(decimal)
-    add(number("whole", "Nævneren"), "denominator")
-    add(number("decimal", "Standardafvigelsen"), "sd")
+    add(number("whole", "denominator"), "denominator")
+    add(number("decimal", "sd"), "sd")
 
-    _codes_sheet(wb.create_sheet(CODES_SHEET), series)
+    _codes_sheet(wb.create_sheet(CODES_SHEET), series, lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
 
 
-def _codes_sheet(ws, series: list[dict]) -> None:
+def _codes_sheet(ws, series: list[dict], lang: str) -> None:
     """The code lists and the department's series, for reference (never read by the pipeline)."""
     r = 1
 
@@ -222,16 +217,22 @@ def _codes_sheet(ws, series: list[dict]) -> None:
             r += 1
         r += 1
 
-    levels = {True: "bydel (10 bydele)", False: f"by ({CITY})"}
-    table("Indikatorer (serier) – indicator", ["kode", "niveau", "grupper", "køn", "udfyld", "beregning", "titel"],
+    def w(key: str, **fields) -> str:
+        return t(lang, f"template.codes.{key}", **fields)
+
+    levels = {True: w("district_level"), False: w("city_level", city=CITY)}
+    table(w("series"), [w(k) for k in ("code", "level", "groups_used", "sex", "fill", "computation", "title")],
           [[s["indicator"], levels[s["districts"]], ", ".join(s["groups"]), ", ".join(s["sexes"]),
-            ", ".join(LABELS_DA[c] for c in s["fill"]), s["computation"], s["titles"]] for s in series])
+            ", ".join(t(lang, f"template.label.{c}") for c in s["fill"]), s["computation"],
+            s["titles" if lang == "da" else "titles_en"]]
+           for s in series])
+    label = f"label_{lang}"
     d = load_code_list("districts")
-    table("Bydele – district", ["kode", "navn", "nr."], d[["code", "name", "number"]].values.tolist())
+    table(w("districts"), [w("code"), w("name"), w("number")], d[["code", "name", "number"]].values.tolist())
     g = load_code_list("groups")
-    table("Befolkningsgrupper – group", ["kode", "navn"], g[["code", "label_da"]].values.tolist())
+    table(w("groups"), [w("code"), w("name")], g[["code", label]].values.tolist())
     s = load_code_list("sexes")
-    table("Køn – sex", ["kode", "navn"], s[["code", "label_da"]].values.tolist())
+    table(w("sexes"), [w("code"), w("name")], s[["code", label]].values.tolist())
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["B"].width = 28
     for c in "CDEF":

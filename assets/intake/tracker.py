@@ -3,10 +3,29 @@
 department status matrix the UI shows. Its check (every department due in the latest round
 delivered) is the contract's. The carry-forward declarations of effort statements
 (catalog/effort_carry_forward.csv, validated when loaded) say which missing statement is carried
-forward."""
+forward.
 
+The table keeps its stable English status codes (`accepted`, `missing`, `carried forward`, ...:
+BI users and the summary rely on them, docs/warehouse.md); where a person reads them (the status
+matrix in the UI's metadata) they are the message catalog's words in the run's language
+(`tracker.status.*`, core/messages/<lang>.yml; Danish unless BAROMETER_LANG=en)."""
+
+from core.i18n import current_language, t
 from core.warehouse import sql
 from schemas.efforts import load_carry_forward
+
+# the status codes of submission_tracker (status, efforts_status, projects_status) -> their catalog keys
+STATUS_KEYS = {"accepted": "accepted", "accepted, later file rejected": "accepted_later_rejected",
+               "rejected": "rejected", "missing": "missing", "carried forward": "carried_forward",
+               "not due": "not_due", "refused": "refused"}
+
+
+def status_words(status: str | None, lang: str | None = None) -> str:
+    """A tracker status code in words a person reads ('missing' -> 'mangler'); an unknown code as is."""
+    if status is None:
+        return "-"
+    key = STATUS_KEYS.get(status)
+    return t(lang or current_language(), f"tracker.status.{key}") if key else status
 
 
 def submission_tracker(con, ctx) -> dict:
@@ -21,6 +40,8 @@ def submission_tracker(con, ctx) -> dict:
     latest = con.execute("SELECT max(round) FROM submission_tracker").fetchone()[0]
     table = con.execute("SELECT round, department, status FROM submission_tracker WHERE due OR files_received > 0"
                         ).fetchdf()
+    lang = current_language()
+    table["status"] = [status_words(s, lang) for s in table["status"]]
     matrix = (table.pivot(index="round", columns="department", values="status").fillna("-").reset_index()
               if len(table) else "none")
     return {"latest_round": latest or "none", "status": matrix}

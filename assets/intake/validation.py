@@ -26,10 +26,12 @@ from assets.intake.findings import (
     message,
     more_lines,
     raw_findings,
+    reader_message,
 )
 from assets.intake.prescreen import column_failures
 from assets.intake.reader import ReadError, read_submission_bytes
 from assets.intake.validation_fast import rows_frame, validate_plain
+from core.i18n import count, current_language, t
 from schemas.catalog import Catalog
 from schemas.code_lists import CITY, codes
 from schemas.kinds import KINDS, Kind
@@ -84,23 +86,29 @@ class ValidationResult:
         return message({**first, "value": None}, KINDS[self.kind], self.round)  # a cell: named, not quoted
 
     def summary(self) -> str:
+        """One line in the current language (core/i18n.py): 'godkendt: 12 rækker' / 'afvist: ...'."""
+        lang = current_language()
         if self.accepted:
-            return f"accepted: {self.n_rows} rows"
+            return t(lang, "check.summary.accepted", rows=self.n_rows)
         more = self.n_problems - 1
-        return f"rejected: {self.first_problem()}" + (f" (+{more} more)" if more else "")
+        return (t(lang, "check.summary.rejected", first=self.first_problem())
+                + (t(lang, "check.summary.more", n=more) if more else ""))
 
     def report_text(self) -> str:
-        """The human-readable report for the department."""
+        """The human-readable report for the department, in the current language (Danish unless
+        BAROMETER_LANG or --lang says otherwise)."""
+        lang = current_language()
         head = [
-            f"Submission: {self.path.name}",
-            f"Department: {self.department or '?'}   Round: {self.round or '?'}   SHA-256: {self.sha256[:16]}",
-            f"Outcome: {'ACCEPTED' if self.accepted else 'REJECTED'}"
-            + (f" ({self.n_rows} rows)" if self.accepted else f" ({self.n_problems:,} problem(s))"),
+            t(lang, "check.report.submission", file=self.path.name),
+            t(lang, "check.report.identity", department=self.department or "?", round=self.round or "?",
+              sha=self.sha256[:16]),
+            t(lang, "check.report.accepted", rows=self.n_rows) if self.accepted
+            else t(lang, "check.report.rejected", problems=count(self.n_problems, lang)),
         ]
         if self.accepted:
             return "\n".join(head) + "\n"
-        listed = (f"; at most {MAX_LISTED_PER_RULE} are listed per rule" if self.omitted else "")
-        lines = head + ["", f"Problems (row = the row number in the file{listed}; fix them and send the file again):"]
+        listed = t(lang, "check.report.listed", limit=MAX_LISTED_PER_RULE) if self.omitted else ""
+        lines = head + ["", t(lang, "check.report.problems", listed=listed)]
         for f in self.findings.itertuples(index=False):
             lines.append(f"- {f.message}")
         return "\n".join(lines) + "\n"
@@ -205,7 +213,8 @@ def _name_missing_districts(found: pd.DataFrame, typed: pd.DataFrame) -> pd.Data
         same = typed[(typed[COMPLETENESS_CELL] == cell.to_numpy()).all(axis=1) & (typed["district"] != CITY)]
         covered = district_coverage(same)  # a district counts as given by T, or by F and M
         have = {k[-1] for k, ok in covered.items() if ok}
-        found.at[i, "value"] = "missing: " + ", ".join(d for d in districts if d not in have)
+        found.at[i, "value"] = t(None, "check.missing_districts",
+                                 districts=", ".join(d for d in districts if d not in have))
     return found
 
 
@@ -223,17 +232,15 @@ def validate_bytes(name: str, data: bytes, catalog: Catalog, department: str | N
     result = ValidationResult(Path(name), department, round_key, hashlib.sha256(data).hexdigest(), typed=None,
                               kind=spec.name)
     if department is None or round_key is None:
-        result.findings = _one_finding(name, "file_name", f"{name}: the file name must be <DEPT>_<YYYY-MM>.csv or "
-                                       ".xlsx (e.g. BIF_2009-05.csv)", value=name)
+        result.findings = _one_finding(name, "file_name", t(None, "check.file_name", file=name), value=name)
         return result
     try:
         _validate(result, name, data, catalog, spec, fast)
     except Exception as e:  # whatever the bytes hold, the answer is a finding
         result.rows, result.omitted = None, {}
         result.findings = _one_finding(
-            name, "readable_file", f"{name}: the file could not be read to the end ({type(e).__name__}: "
-            f"{str(e)[:200]}); check that it is a CSV or XLSX saved from Excel, and tell the data team if it is "
-            "— rule readable_file")
+            name, "readable_file", t(None, "check.unreadable", file=name, error=f"{type(e).__name__}: {str(e)[:200]}")
+            + " — " + t(None, "check.rule", rule="readable_file"))
     return result
 
 
@@ -255,7 +262,8 @@ def _validate(result: ValidationResult, name: str, data: bytes, catalog: Catalog
     try:
         frame = read_submission_bytes(name, data, spec)
     except ReadError as e:
-        result.findings = _one_finding(name, e.rule, f"{e} — rule {e.rule}", row=e.row, column=e.column)
+        result.findings = _one_finding(name, e.rule, reader_message(name, e.rule, str(e), spec, e.row, e.column),
+                                       row=e.row, column=e.column)
         return
     result.n_rows = len(frame)
     found = []
@@ -263,6 +271,9 @@ def _validate(result: ValidationResult, name: str, data: bytes, catalog: Catalog
     rows = frame.drop(index=sorted({p["row"] for p in problems}))
     dropped = frame.loc[frame.index.difference(rows.index)]  # kept out of the checks: their findings name them
     if problems:  # rows too wide, ambiguous numbers: reported, and their rows kept out of the schema checks
+        problems = [{**p, "message": reader_message(name, p["rule"], p["message"], spec, p["row"], p["column"],
+                                                           p.get("value"))}
+                    for p in problems]
         found.append(pd.DataFrame(problems, columns=FINDING_COLUMNS))
     pre = column_failures(schema, rows, spec.rules)  # vectorised: rows breaking a column rule never reach pandera
     pre_bad = rows.index.intersection(pd.to_numeric(pre["index"], errors="coerce").dropna().astype(int))
@@ -334,8 +345,8 @@ def validate_file(path: Path, catalog: Catalog, department: str | None = None, r
         result = ValidationResult(path, department or (parsed.department if parsed else None),
                                   round_key or (parsed.round if parsed else None), hashlib.sha256(b"").hexdigest(),
                                   typed=None, kind=kind or (parsed.kind if parsed else "indicators"))
-        result.findings = _one_finding(path.name, "not_a_regular_file",
-                                       f"{e}; send the file itself — rule not_a_regular_file")
+        result.findings = _one_finding(path.name, "not_a_regular_file", t(None, "check.not_regular", error=e)
+                                       + " — " + t(None, "check.rule", rule="not_a_regular_file"))
         return result
     result = validate_bytes(path.name, data, catalog, department, round_key, kind)
     result.path = path

@@ -20,6 +20,9 @@ from assets.intake.reader_xlsx import MAX_XLSX_ELEMENTS
 from assets.intake.validation import validate_bytes, validate_file
 from tests.fixtures.make_bad_corpus import BASE, HEADER, to_csv
 
+# the reports in English: these tests assert the English texts (the Danish default: tests/test_messages.py)
+pytestmark = pytest.mark.usefixtures("english_reports")
+
 NAME = "BIF_2009-05.csv"
 GOOD = (FIXTURES / "good" / "BIF_2009-05.csv").read_bytes()
 with open(FIXTURES / "bad" / "expected.csv", encoding="utf-8") as _f:

@@ -11,9 +11,13 @@ import pytest
 import yaml
 
 from assets.intake.validation import validate_bytes
+from core.i18n import use_language
 from schemas.kinds import KINDS
 from schemas.rule_set import RULES_PATH, Frame, RuleSetError, load_rules
 from tests.fixtures.make_bad_corpus import BASE, HEADER, rows_with, to_csv
+
+# the reports in English: these tests assert the English texts (the Danish default: tests/test_messages.py)
+pytestmark = pytest.mark.usefixtures("english_reports")
 
 NAME = "BIF_2009-05.csv"
 
@@ -56,10 +60,15 @@ def test_a_failure_of_each_kind_of_check_is_reported_under_its_record(kind, rule
     elif record.column:
         assert column == record.column   # a rule on the whole file names its record's column
     da, en = record.texts()
-    # the report's message (the reader writes its own, longer one; the tracker's short form is the record's)
+    # the report's message (the reader writes its own, longer one in English; the tracker's short
+    # form is the record's), in one language: English here, Danish by default
     message = first["message"] if kind != "reader" else result.first_problem()
-    assert f"rule {rule}: {da} (English: {en})" in message
-    assert message.index(da) < message.index(en)
+    assert f"rule {rule}: {en}" in message and da not in message
+    with use_language("da"):
+        danish = validate_bytes(NAME, text.encode(), catalog, department="BIF", round_key="2009-05")
+        hit = danish.findings[danish.findings["rule"] == rule].iloc[0]
+        assert f"regel {rule}: {da}" in hit["message"] and en not in hit["message"]
+        assert f"{NAME}, række {row}" in hit["message"] if row is not None else True
 
 
 def test_an_area_file_is_judged_by_the_housing_records(catalog):
@@ -76,7 +85,8 @@ def test_an_area_file_is_judged_by_the_housing_records(catalog):
     assert district.texts()[1] in found["district_in_code_list"].message
     working_age = rules["working_age_at_most_residents"]
     assert found["working_age_at_most_residents"].column == working_age.column == "residents_18_64"
-    assert all(t in found["working_age_at_most_residents"].message for t in working_age.texts())
+    assert working_age.texts()[1] in found["working_age_at_most_residents"].message  # English only here
+    assert working_age.texts()[0] not in found["working_age_at_most_residents"].message
 
 
 def _checks(kind: str, catalog) -> list:

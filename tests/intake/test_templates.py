@@ -12,13 +12,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from assets.intake.templates import CODES_SHEET, FIRST_DATA_ROW, HEADER_ROW, LABELS_DA, SHEET, make_template
+from assets.intake.templates import CODES_SHEET, FIRST_DATA_ROW, HEADER_ROW, SHEET, make_template
 from assets.intake.validation import validate_file
 from core.settings import catalog_path
 from pipelines.cli import main as barometer
 from schemas.catalog import MEAN_COMPUTATIONS, load_catalog
 from schemas.code_lists import department_codes
-from schemas.submission import COLUMNS
+from schemas.submission import COLUMNS, LABELS_DA
 
 ROUND = "2009-05"
 CATALOG = load_catalog(catalog_path())

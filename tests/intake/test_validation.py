@@ -13,6 +13,9 @@ from conftest import FIXTURES
 from assets.intake.validation import validate_file
 from pipelines.cli import main as barometer
 
+# the reports in English: these tests assert the English texts (the Danish default: tests/test_messages.py)
+pytestmark = pytest.mark.usefixtures("english_reports")
+
 BAD = FIXTURES / "bad"
 N_BASE_ROWS = 22  # the valid file every corpus file is made from (make_bad_corpus.py: BASE)
 with open(BAD / "expected.csv", encoding="utf-8") as _f:
@@ -128,7 +131,7 @@ def test_check_console_script_never_touches_the_warehouse(tmp_path):
                           "--department", "BIF", "--round", "2009-05"],
                          capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 1
-    assert "numerator_at_most_denominator" in out.stdout and "row 2" in out.stdout
+    assert "numerator_at_most_denominator" in out.stdout and "række 2" in out.stdout  # Danish: no BAROMETER_LANG
     assert not (tmp_path / "wh").exists()
 
 
