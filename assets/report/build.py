@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assets.indicators.progress import HIGH, MEDIUM
@@ -50,6 +50,7 @@ class Built:
     round: str
     pages: int
     seconds: float
+    corrected: list[dict] = field(default_factory=list)   # the round's figures corrected since its edition
 
 
 def method_rules(catalog_path: Path | None = None) -> dict:
@@ -101,4 +102,4 @@ def build_report(public_db: Path, out: Path, round_key: str | None = None, run_i
         raise
     swap_in(new, out)
     prune(versions, new)
-    return Built(out, new, data.round, pages, time.perf_counter() - start)
+    return Built(out, new, data.round, pages, time.perf_counter() - start, data.later_corrected)
