@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import copy_raw, run_barometer
 
 from assets.report.text import Text
-from conftest import copy_raw, run_barometer
 from core import settings
 from tests.test_report import page, text_of
 
