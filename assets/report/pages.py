@@ -35,6 +35,7 @@ class Site:
     env: Environment
     built: str
     pages: int = 0
+    build_id: str = ""   # the version folder the pages are written into (a meta tag on every page)
 
     def write(self, t: Text, path: str, template: str, **context) -> None:
         """Render one page at `<lang dir>/<path>` with the links every page has."""
@@ -44,7 +45,7 @@ class Site:
         other_lang = next(lang for lang in LANGUAGES if lang != t.lang)
         to_site_root = "../" * here.count("/")
         html = self.env.get_template(template).render(
-            t=t, data=self.data, root=root, built=self.built, css=to_site_root + "report.css",
+            t=t, data=self.data, root=root, built=self.built, build_id=self.build_id, css=to_site_root + "report.css",
             other=to_site_root + LANG_DIR[other_lang] + path, other_lang=other_lang, **context)
         target = self.out / here
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -235,7 +236,8 @@ def render_site(data: Published, out: Path, rules: dict, now: dt.datetime | None
     """Write every page of both languages into `out` (an empty folder); returns the page count.
     `shapes`: the official district outlines (geo.load_shapes), else the schematic tiles;
     `notes_da`: the catalog's Danish break and caveat texts; `archives`: the earlier rounds."""
-    site = Site(data, out, environment(), (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC"))
+    site = Site(data, out, environment(), (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC"),
+                build_id=out.name)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.css").write_bytes((STATIC / "report.css").read_bytes())
     drawn = {code: charts.series_chart(ind, data.history[code])
@@ -253,7 +255,7 @@ def render_site(data: Published, out: Path, rules: dict, now: dt.datetime | None
         for a in data.areas:
             area_page(site, t, a)
         for earlier in archives or []:   # the archive: each earlier round's front page as published then
-            archived = Site(earlier, out, site.env, site.built)
+            archived = Site(earlier, out, site.env, site.built, build_id=site.build_id)
             front_page(archived, t, [], path=f"archive/{earlier.round}.html", latest_round=data.round)
             site.pages += archived.pages
     return site.pages
