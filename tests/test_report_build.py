@@ -227,7 +227,7 @@ def test_the_report_names_its_publication_and_a_stale_one_is_reported(sample_run
     build.build_report(public, tmp_path / "report")
     front = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     published = dt.datetime.fromtimestamp(public.stat().st_mtime, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    assert f"Bygget af udgave 2009-05 af barometer.duckdb, offentliggjort {published}." in front
+    assert f"Udgave 2009-05 af barometer.duckdb, offentliggjort {published}." in front
     assert build.staleness(tmp_path / "report", public) is None
     wh = sample_run.warehouse
     summary = lambda: render(sample_run.internal_db, public, wh / "marts", wh / "reports", ["2009-05"], [])  # noqa: E731
