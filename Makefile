@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The project-local Dagster home: run history and event logs (SQLite) live here, never in git.
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: setup instance run test lint update-snapshot dev daemon webserver bench validate templates screenshots clean distclean
+.PHONY: setup instance run test lint update-snapshot dev daemon webserver bench validate templates screenshots pdf clean distclean
 
 # The deployment profile (docs/deployment.md): local (SQLite in the Dagster home) or production
 # (Postgres, queued runs, automation on by default; needs BAROMETER_POSTGRES_URL).
@@ -62,6 +62,11 @@ validate: setup
 screenshots: setup
 	$(BIN)/python tools/report_browser.py
 
+# The front page and every committee briefing (both languages) as A4 PDF in warehouse/report-pdf/
+# (git-ignored), printed by the same headless Chromium.
+pdf: setup
+	$(BIN)/python tools/report_browser.py --pdf
+
 # The job stage by stage against DuckDB's floors (tools/bench.py), then a round launched by the
 # daemon on the production profile against the same round run by hand (tools/bench_daemon.py).
 bench: setup
@@ -71,7 +76,7 @@ bench: setup
 # Derived outputs only. warehouse/archive/ (every file received, the publication history) is
 # durable: no target removes it (docs/operations.md, "Durable and derived").
 clean:
-	rm -rf warehouse/barometer.duckdb warehouse/.barometer.duckdb.* warehouse/.marts.*.link warehouse/marts warehouse/marts_versions warehouse/internal warehouse/reports warehouse/report warehouse/report_versions warehouse/.report.*.link warehouse/report-screenshots .dagster_home
+	rm -rf warehouse/barometer.duckdb warehouse/.barometer.duckdb.* warehouse/.marts.*.link warehouse/marts warehouse/marts_versions warehouse/internal warehouse/reports warehouse/report warehouse/report_versions warehouse/.report.*.link warehouse/report-screenshots warehouse/report-pdf .dagster_home
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info

@@ -204,6 +204,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"barometer report: {terminal(e)}", file=sys.stderr)
         return 2
     print(f"Report of round {built.round}: {built.pages} pages in {built.seconds:.1f} s")
+    if built.corrected:   # an earlier round: shown as its edition published them, corrections marked
+        print(f"  Figures of edition {built.round} corrected since ({len(built.corrected)}; marked in the report):")
+        for v in built.corrected:
+            now = "–" if v["latest_value"] is None else f"{v['latest_value']:g}"
+            print(f"    {v['indicator']} {v['reference_period']}: {v['value_as_published']:g} as published, "
+                  f"{now} now (round {v['latest_round']})")
     print(f"  Dansk:   {terminal(built.path / 'index.html')}")
     print(f"  English: {terminal(built.path / 'en' / 'index.html')}")
     return 0

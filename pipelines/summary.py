@@ -147,6 +147,10 @@ def render(internal_db: Path, public_db: Path, marts_dir: Path, reports_dir: Pat
     report = public_db.parent / "report"
     if (report / "index.html").exists():
         out.append(f"  {_rel(report)}/index.html  the published report (Danish; English: {_rel(report)}/en/index.html)")
+        from assets.report.build import staleness
+
+        if stale := staleness(report, public_db):
+            out.append(f"  warning: the report is stale: {stale}; run `barometer report` to rebuild it")
     if reports_dir.exists():
         out.append(f"  {_rel(reports_dir)}/<round>/  validation reports of rejected files")
     out.append("  Lineage and run history: `make dev`, then http://127.0.0.1:3000")

@@ -44,16 +44,22 @@ class Target(BaseModel):
 
 
 class Break(BaseModel):
+    """A series break; `reason_da` is the reason in Danish, what the Danish report shows."""
+
     model_config = ConfigDict(extra="forbid")
     from_period: str = Field(pattern=PERIOD_RE)
     kind: Literal["method", "definition", "source"]
-    reason: str
+    reason: str = Field(min_length=10)
+    reason_da: str = Field(min_length=10)
 
 
 class Caveat(BaseModel):
+    """A caveat; `text_da` is its text in Danish, what the Danish report shows."""
+
     model_config = ConfigDict(extra="forbid")
     from_period: str = Field(pattern=PERIOD_RE)
-    text: str
+    text: str = Field(min_length=10)
+    text_da: str = Field(min_length=10)
 
 
 class Indicator(BaseModel):
@@ -145,6 +151,11 @@ class Catalog(BaseModel):
 
     def areas(self) -> list[str]:
         return [a for a in codes("areas") if any(i.area == a for i in self.indicators)]
+
+    def notes_da(self) -> dict[tuple[str, str], str]:
+        """(code, English text) -> Danish text of every series break and caveat, for the report."""
+        return ({(i.code, b.reason): b.reason_da for i in self.indicators for b in i.breaks}
+                | {(i.code, c.text): c.text_da for i in self.indicators for c in i.caveats})
 
     def breaks_frame(self) -> pd.DataFrame:
         """Series breaks and caveats, one row each (`indicator_breaks`)."""

@@ -21,7 +21,8 @@ WHY = report_browser.missing()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(WHY is not None, reason=f"browser tests skipped: {WHY}")]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_PAGES = ["index.html", "method.html", "indicators/EMP-M.html", "indicators/CUL-1.html", "indicators/SAF-2.html",
-             "indicators/HOU-3.html", "districts/NOR.html", "briefings/SOF.html"]
+             "indicators/HOU-3.html", "districts/NOR.html", "briefings/SOF.html", "areas/employment.html",
+             "archive/2008-11.html"]
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +100,14 @@ def test_screenshots_are_written_at_both_widths(report, browser, tmp_path):
     names = sorted(p.name for p in written)
     assert names == sorted(f"{n}-{w}.png" for n in report_browser.SHOTS for w in report_browser.WIDTHS)
     assert all(p.stat().st_size > 1000 for p in written)
+
+
+def test_the_front_page_and_the_briefings_print_to_pdf(report, browser, tmp_path):
+    written = report_browser.pdfs(report, tmp_path, browser)
+    briefings = sorted(p.stem for p in (report / "briefings").glob("*.html"))
+    assert sorted(p.name for p in written) == sorted(
+        [f"front-{lang}.pdf" for lang in ("da", "en")]
+        + [f"briefing-{b}-{lang}.pdf" for b in briefings for lang in ("da", "en")])
+    for p in written:
+        data = p.read_bytes()
+        assert data.startswith(b"%PDF") and b"%%EOF" in data[-1024:] and len(data) > 5000, p.name

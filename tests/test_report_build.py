@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -164,3 +168,72 @@ def test_nothing_measured_yet_builds_no_report_and_fails_nothing(tmp_path):
     with pytest.raises(NothingToReport):
         build.build_report(db, tmp_path / "report")
     assert not (tmp_path / "report").exists()
+
+
+def test_the_swap_is_one_rename_of_a_link(sample_run, tmp_path, monkeypatch):
+    out = tmp_path / "report"
+    build.build_report(sample_run.public_db, out)
+    renames = []
+    real_replace = os.replace
+
+    def recording(src, dst):
+        renames.append((Path(src), Path(dst), Path(src).is_symlink()))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", recording)
+    built = build.build_report(sample_run.public_db, out)
+    onto = [(src, is_link) for src, dst, is_link in renames if dst == out]
+    assert len(onto) == 1 and onto[0][1], renames   # one rename, of a link, onto the report's path
+    assert out.resolve() == built.version.resolve()
+
+
+def test_a_concurrent_reader_sees_only_whole_reports(sample_run, tmp_path):
+    out = tmp_path / "report"
+    build.build_report(sample_run.public_db, out)
+    stop, seen, problems = threading.Event(), [], []
+    stamp = re.compile(r'<meta name="report-build" content="([^"]*)">')
+
+    def reader():
+        while not stop.is_set():
+            try:
+                version = out.resolve()   # a reader follows the link once, then reads the pages
+                pages = [(version / p).read_text(encoding="utf-8")
+                         for p in ("index.html", "en/index.html", "briefings/SOF.html", "indicators/EMP-M.html")]
+            except FileNotFoundError:
+                continue   # the version two builds back was pruned while this reader was on it: it reopens
+            if not all(p.rstrip().endswith("</html>") for p in pages):
+                problems.append("a half-written page")
+            if {stamp.search(p).group(1) for p in pages} != {version.name}:
+                problems.append(f"pages of another build in {version.name}")
+            seen.append(version)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for _ in range(4):
+            build.build_report(sample_run.public_db, out)
+    finally:
+        stop.set()
+        thread.join()
+    assert not problems, problems[:3]
+    assert len(seen) > 10 and len(set(seen)) >= 2   # it read while the report was swapped
+
+
+def test_the_report_names_its_publication_and_a_stale_one_is_reported(sample_run, tmp_path):
+    from pipelines.summary import render
+
+    public = tmp_path / "barometer.duckdb"
+    shutil.copyfile(sample_run.public_db, public)
+    build.build_report(public, tmp_path / "report")
+    front = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    published = dt.datetime.fromtimestamp(public.stat().st_mtime, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    assert f"Udgave 2009-05 af barometer.duckdb, offentliggjort {published}." in front
+    assert build.staleness(tmp_path / "report", public) is None
+    wh = sample_run.warehouse
+    summary = lambda: render(sample_run.internal_db, public, wh / "marts", wh / "reports", ["2009-05"], [])  # noqa: E731
+    assert "stale" not in summary()
+    time.sleep(0.01)
+    shutil.copyfile(sample_run.public_db, tmp_path / ".next")   # a later publication, renamed in
+    os.replace(tmp_path / ".next", public)
+    assert "published again" in build.staleness(tmp_path / "report", public)
+    assert "warning: the report is stale" in summary()

@@ -4,9 +4,11 @@ driven by playwright (never its own browser downloads). Used by `make screenshot
 tests/test_report_browser.py.
 
     python tools/report_browser.py [--report warehouse/report] [--out warehouse/report-screenshots]
+    python tools/report_browser.py --pdf [--report warehouse/report] [--out warehouse/report-pdf]
 
 writes 1280 px and 375 px screenshots of the front page, an indicator page (EMP-M), its district
-map and a committee briefing (SOF)."""
+map, a committee briefing (SOF) and an area page; with --pdf (`make pdf`), the front page and every
+committee briefing in both languages printed to A4 PDF with the report's print layout."""
 
 from __future__ import annotations
 
@@ -25,7 +27,9 @@ SHOTS = {  # name -> (page, element to capture or None for the whole page)
     "indicator-EMP-M": ("indicators/EMP-M.html", None),
     "map-EMP-M": ("indicators/EMP-M.html", "figure.map"),
     "briefing-SOF": ("briefings/SOF.html", None),
+    "area-employment": ("areas/employment.html", None),
 }
+LANG_DIRS = {"da": "", "en": "en/"}
 
 
 def chromium() -> str | None:
@@ -82,19 +86,46 @@ def screenshots(report: Path, out: Path, running=None) -> list[Path]:
     return written
 
 
+def pdfs(report: Path, out: Path, running=None) -> list[Path]:
+    """Print the front page and every committee briefing of both languages to A4 PDF in `out`
+    (front-da.pdf, briefing-SOF-da.pdf, ...), with the report's print layout (@media print)."""
+    out.mkdir(parents=True, exist_ok=True)
+    if running is None:
+        with browser() as b:
+            return pdfs(report, out, b)
+    written = []
+    page = running.new_page()
+    page.emulate_media(media="print")
+    for lang, folder in LANG_DIRS.items():
+        pages = [("front", report / folder / "index.html")]
+        pages += [(f"briefing-{b.stem}", b) for b in sorted((report / folder / "briefings").glob("*.html"))]
+        for name, path in pages:
+            page.goto(path.resolve().as_uri())
+            target = out / f"{name}-{lang}.pdf"
+            page.pdf(path=str(target), format="A4", print_background=True)
+            written.append(target)
+    page.close()
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report", default=str(ROOT / "warehouse" / "report"))
-    parser.add_argument("--out", default=str(ROOT / "warehouse" / "report-screenshots"))
+    parser.add_argument("--out", help="default: warehouse/report-screenshots, or warehouse/report-pdf with --pdf")
+    parser.add_argument("--pdf", action="store_true", help="print the front page and the briefings to PDF")
     args = parser.parse_args(argv)
     report = Path(args.report)
     if not (report / "index.html").is_file():
         print(f"no report at {report}: run `make run` first", file=sys.stderr)
         return 2
     if why := missing():
-        print(f"screenshots need a browser: {why}", file=sys.stderr)
+        print(f"{'PDFs' if args.pdf else 'screenshots'} need a browser: {why}", file=sys.stderr)
         return 2
-    for p in screenshots(report, Path(args.out)):
+    if args.pdf:
+        for p in pdfs(report, Path(args.out or ROOT / "warehouse" / "report-pdf")):
+            print(p)
+        return 0
+    for p in screenshots(report, Path(args.out or ROOT / "warehouse" / "report-screenshots")):
         print(p)
     return 0
 

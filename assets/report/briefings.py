@@ -6,6 +6,7 @@ development in sentences generated from the published figures, and districts wor
 from __future__ import annotations
 
 import csv
+from functools import cache
 
 from assets.report.text import Text
 from schemas.code_lists import CODE_LIST_DIR, department_codes
@@ -17,6 +18,7 @@ class CommitteeError(ValueError):
     """A committee list that does not name exactly one committee for every department."""
 
 
+@cache
 def load_committees() -> dict[str, dict]:
     """department -> {committee_da, committee_en}, from the committees code list (code, display
     code, name_da, name_en, department; shared with the effort statements), each department at

@@ -188,8 +188,11 @@ def district_map(rows: list[dict], districts: list[dict], decimals: int, t: Text
                                                 edgecolor="white", linewidth=2, hatch=hatch))
             cx, cy = col + 0.5, -row + 0.5
         small = shapes is not None
-        ax.annotate(names.get(code, code).replace("/", "/\n"), (cx, cy), textcoords="offset points",
-                    xytext=(0, 7), ha="center", va="bottom", fontsize=8 if small else 9.5, color=ink, linespacing=1.0)
+        name = names.get(code, code).replace("/", "/\n")
+        if not small:   # the tiles: a long name on two lines, so it can be drawn larger (readable at 375 px)
+            name = name.replace("-", "-\n") if "\n" not in name and len(name) > 10 else name
+        ax.annotate(name, (cx, cy), textcoords="offset points", xytext=(0, 7), ha="center", va="bottom",
+                    fontsize=8 if small else 11, color=ink, linespacing=1.0)
         ax.annotate(label, (cx, cy), textcoords="offset points", xytext=(0, -4), ha="center", va="top",
                     fontsize=11 if small else 15, fontweight="bold", color=ink)
     if shapes is None:

@@ -4,6 +4,7 @@ before the report sees it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,73 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+@dataclass
+class Money:
+    """The efforts and their money as published for the round's year (the effort marts):
+    each department's latest statement up to that year (an older one is marked carried)."""
+
+    efforts: list[dict]            # efforts: one row per effort of the statements in force
+    indicator_efforts: list[dict]  # indicator_efforts of the same statements
+    budget: list[dict]             # budget_by_area, every year up to the round's year
+    by_committee: list[dict]       # budget_by_committee, every year up to the round's year
+    projects: list[dict] = field(default_factory=list)   # projects_by_area, every year up to the round's year
+
+    def of_department(self, department: str) -> list[dict]:
+        return [e for e in self.efforts if e["department"] == department]
+
+    def of_indicator(self, code: str) -> list[dict]:
+        return [e for e in self.indicator_efforts if e["indicator"] == code]
+
+    def of_area(self, area: str) -> list[dict]:
+        return [e for e in self.efforts if area in (e["areas"] or [])]
+
+
+def read_money(con: duckdb.DuckDBPyConnection, year: int) -> Money:
+    """The effort marts for year `year` (published tables only)."""
+    in_force = """(SELECT department, max(statement_year) AS y FROM efforts WHERE statement_year <= ?
+                   GROUP BY department)"""
+    efforts = _rows(con, f"""SELECT e.*, e.statement_year < ? AS carried FROM efforts e
+                             JOIN {in_force} f ON f.department = e.department AND f.y = e.statement_year
+                             ORDER BY e.department, e.budget_statement_year_dkk DESC NULLS LAST, e.effort_id""",
+                    [year, year])
+    links = _rows(con, f"""SELECT l.* FROM indicator_efforts l
+                           JOIN {in_force} f ON f.department = l.department AND f.y = l.statement_year
+                           ORDER BY l.indicator, l.budget_statement_year_dkk DESC NULLS LAST, l.effort_id""", [year])
+    budget = _rows(con, "SELECT * FROM budget_by_area WHERE year <= ? ORDER BY year, area", [year])
+    by_committee = _rows(con, "SELECT * FROM budget_by_committee WHERE year <= ? ORDER BY year, area, committee",
+                         [year])
+    projects = _rows(con, "SELECT * FROM projects_by_area WHERE year <= ? ORDER BY year, area", [year])
+    return Money(efforts, links, budget, by_committee, projects)
+
+
+def publication_of(public_db: Path, rounds: list[str]) -> dict:
+    """Which publication of barometer.duckdb this is: its edition (the latest round in force) and
+    when it was published (the file is written beside and renamed in, so its time is the
+    publication's), with the file's identity (size, time in ns) to tell a later one apart."""
+    st = public_db.stat()
+    published = dt.datetime.fromtimestamp(st.st_mtime, dt.UTC)
+    return {"edition": rounds[-1] if rounds else None, "published_at": published.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _as_published(history: dict[str, list[dict]], vintage: dict[tuple, dict]) -> list[dict]:
+    """Put each figure back as the edition published it; return those corrected since."""
+    corrected = []
+    for code, rows in history.items():
+        for i, r in enumerate(rows):
+            v = vintage.get((code, r["reference_period"]))
+            if v is not None and v["revised"] and v["value_as_published"] is not None:
+                r["latest_value"], r["value"] = r["value"], v["value_as_published"]
+                r["corrected_in"] = v["latest_round"]
+                corrected.append(v)
+            if i and r.get("previous_period") == rows[i - 1]["reference_period"] and (
+                    "latest_value" in r or "latest_value" in rows[i - 1]):   # the step as the edition had it
+                r["previous_value"] = rows[i - 1]["value"]
+                if r["value"] is not None and r["previous_value"] is not None:
+                    r["change_since_previous"] = round(r["value"] - r["previous_value"], 6)
+    return corrected
 
 
 @dataclass
@@ -40,6 +108,9 @@ class Published:
     missing: list[dict]                     # submission_tracker: due in the round, nothing arrived
     departments: dict[str, dict] = field(default_factory=dict)
     built_from: str = ""
+    money: Money = field(default_factory=lambda: Money([], [], [], []))
+    later_corrected: list[dict] = field(default_factory=list)   # figures of this edition corrected since
+    publication: dict = field(default_factory=dict)             # which publication of barometer.duckdb
 
     def latest(self, code: str) -> dict | None:
         """The indicator's last measurement as of the round (its history row), or None."""
@@ -80,8 +151,12 @@ def read_published(public_db: Path, round_key: str | None = None) -> Published:
             FROM indicators i LEFT JOIN barometer_latest l ON l.indicator = i.code
             ORDER BY i.area, i.main_goal DESC, i.code""")}
         history: dict[str, list[dict]] = {c: [] for c in indicators}
-        for row in _rows(con, "SELECT * FROM barometer_history WHERE published_round <= ? "
-                              "ORDER BY indicator, reference_date", [chosen]):
+        # the round's figures: first published by its rows or before, or in force in its edition
+        # (a correction sent with a later round is put back as the edition had it, below)
+        for row in _rows(con, """SELECT * FROM barometer_history h WHERE published_round <= ? OR EXISTS (
+                                     SELECT 1 FROM barometer_vintages v WHERE v.vintage_round = ?
+                                     AND v.indicator = h.indicator AND v.reference_period = h.reference_period)
+                                 ORDER BY indicator, reference_date""", [chosen, chosen]):
             history.setdefault(row["indicator"], []).append(row)
         district_values: dict[str, list[dict]] = {}
         for row in _rows(con, """
@@ -98,10 +173,17 @@ def read_published(public_db: Path, round_key: str | None = None) -> Published:
                              "ORDER BY department", [chosen])
         districts = [d for d in _rows(con, "SELECT * FROM districts") if d["code"] != "KBH"]
         districts.sort(key=lambda d: int(d["number"]))
+        money = read_money(con, int(chosen[:4]))
+        later_corrected = []
+        if chosen != rounds[-1]:   # an earlier round: its figures as that edition published them
+            vintage = {(v["indicator"], v["reference_period"]): v for v in _rows(
+                con, "SELECT * FROM barometer_vintages WHERE vintage_round = ?", [chosen])}
+            later_corrected = _as_published(history, vintage)
     finally:
         con.close()
     departments = {d["code"]: d for d in load_code_list("departments").to_dict("records")}
     return Published(round=chosen, rounds=rounds, previous=before[-1] if before else None,
                      is_latest=chosen == rounds[-1], areas=area_rounds.get(chosen, []), area_rounds=area_rounds,
                      indicators=indicators, history=history, districts=districts, district_values=district_values,
-                     corrected=corrected, missing=missing, departments=departments, built_from=str(public_db))
+                     corrected=corrected, missing=missing, departments=departments, built_from=str(public_db),
+                     money=money, later_corrected=later_corrected, publication=publication_of(public_db, rounds))

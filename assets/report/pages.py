@@ -6,13 +6,12 @@ under en/, the same file names in both, each page linking to its translation."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from assets.report import briefings, charts
+from assets.report import briefings, charts, efforts
 from assets.report.data import Published
 from assets.report.text import LANGUAGES, Text
 
@@ -36,6 +35,7 @@ class Site:
     env: Environment
     built: str
     pages: int = 0
+    build_id: str = ""   # the version folder the pages are written into (a meta tag on every page)
 
     def write(self, t: Text, path: str, template: str, **context) -> None:
         """Render one page at `<lang dir>/<path>` with the links every page has."""
@@ -45,7 +45,7 @@ class Site:
         other_lang = next(lang for lang in LANGUAGES if lang != t.lang)
         to_site_root = "../" * here.count("/")
         html = self.env.get_template(template).render(
-            t=t, data=self.data, root=root, built=self.built, css=to_site_root + "report.css",
+            t=t, data=self.data, root=root, built=self.built, build_id=self.build_id, css=to_site_root + "report.css",
             other=to_site_root + LANG_DIR[other_lang] + path, other_lang=other_lang, **context)
         target = self.out / here
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -76,9 +76,21 @@ def _basis(area: dict) -> list[tuple[str, str]]:
     return out
 
 
-def front_page(site: Site, t: Text, briefed: list[tuple[str, str]]) -> None:
+def later_corrected(d: Published, t: Text) -> list[str]:
+    """An earlier round's figures corrected since its edition: as published then, and now."""
+    dec = {code: i["decimals"] for code, i in d.indicators.items()}
+    return [t("correction.item", indicator=v["indicator"], period=t.period(v["reference_period"]),
+              published=t.num(v["value_as_published"], dec[v["indicator"]]),
+              latest=t.num(v["latest_value"], dec[v["indicator"]]), edition=v["vintage_round"],
+              corrected=v["latest_round"]) for v in d.later_corrected if v["indicator"] in dec]
+
+
+def front_page(site: Site, t: Text, briefed: list[tuple[str, str]], path: str = "index.html",
+               latest_round: str | None = None) -> None:
+    """The front page of the site's round; `path` elsewhere than index.html: an archived round's
+    front page (its figures as its edition published them, linked from the archive list)."""
     d = site.data
-    areas = [{**a, "basis": _basis(a)} for a in d.areas]
+    areas = [{**a, "basis": _basis(a), **efforts.area_money(d, t, a["area"])} for a in d.areas]
     by_area = []
     for a in d.areas:
         rows = [{**i, "latest": d.latest(c)} for c, i in d.indicators.items() if i["area"] == a["area"]]
@@ -93,9 +105,10 @@ def front_page(site: Site, t: Text, briefed: list[tuple[str, str]]) -> None:
                for i in d.carried()]
     missing = [t("front.missing_item", department=m["display_code"]) for m in d.missing]
     archive = [(r, d.area_rounds[r]) for r in reversed(d.rounds) if r < d.round and r in d.area_rounds]
-    site.write(t, "index.html", "front.html.j2", reading=area_reading(t, d.areas), by_area=by_area,
+    site.write(t, path, "front.html.j2", reading=area_reading(t, d.areas), by_area=by_area,
                new=d.new_in_round(), corrected=corrected, carried=carried, missing=missing, archive=archive,
-               areas=areas, briefed=briefed)
+               areas=areas, briefed=briefed, archived=path != "index.html", latest_round=latest_round,
+               later_corrected=later_corrected(d, t))
 
 
 def department_name(d: Published, t: Text, code: str | None) -> str:
@@ -105,7 +118,15 @@ def department_name(d: Published, t: Text, code: str | None) -> str:
     return f"{dept['name_' + t.lang]} ({dept['display_code']})"
 
 
-BREAK = re.compile(r"^(?P<kind>\w+) change from (?P<period>\S+): (?P<text>.*)$")
+def row_notes(t: Text, code: str, rows: list[dict], i: int) -> list[tuple[str, str, str]]:
+    """A history row's notes in the reader's language: (label, text, its language): the series
+    break and the caveat where it starts."""
+    r, out = rows[i], []
+    if r.get("series_break"):
+        out.append((t("indicator.series_break"), *t.note(code, r["series_break"], "series_break")))
+    if r.get("caveat") and (i == 0 or rows[i - 1].get("caveat") != r["caveat"]):
+        out.append((t("indicator.caveat"), *t.note(code, r["caveat"])))
+    return out
 
 
 def chart_alt(t: Text, ind: dict, rows: list[dict]) -> str:
@@ -117,8 +138,9 @@ def chart_alt(t: Text, ind: dict, rows: list[dict]) -> str:
     extra = []
     for r in rows:
         if r.get("series_break"):
-            extra.append(f"{t('chart.series_break')}: "
-                         f"{t.period(r['previous_period'])}–{t.period(r['reference_period'])}.")
+            note = t.note(ind["code"], r["series_break"], "series_break")[0]
+            extra.append(f"{t('chart.series_break')}: {t.period(r['previous_period'])}–"
+                         f"{t.period(r['reference_period'])}: {note}.")
     first, last = rows[0], rows[-1]
     return " ".join([t("indicator.chart_alt", title=t.title(ind), n=len(rows),
                        first=t.value(first["value"], ind["unit"], dec),
@@ -136,7 +158,9 @@ def indicator_page(site: Site, t: Text, code: str, drawn: dict[str, str], maps: 
     context = dict(ind=ind, rows=rows, latest=latest, area=area,
                    delivered_by=department_name(d, t, ind["delivered_by"]),
                    responsible=department_name(d, t, ind["responsible"]), map=None, chart=None, carried=None,
-                   breaks=[r for r in rows if r.get("series_break")], caveats=[r for r in rows if r.get("caveat")])
+                   breaks=[r for r in rows if r.get("series_break")], caveats=[r for r in rows if r.get("caveat")],
+                   efforts=efforts.indicator_efforts(d, t, code),
+                   notes={r["reference_period"]: row_notes(t, code, rows, i) for i, r in enumerate(rows)})
     if latest:
         dec = ind["decimals"]
         context.update(reason=t.reason(latest | {"direction": ind["direction"]}, dec),
@@ -184,6 +208,7 @@ def briefing_pages(site: Site, t: Text) -> list[tuple[str, str]]:
     listed = []
     for department, committee in briefings.load_committees().items():
         context = briefings.briefing_context(site.data, t, department, committee)
+        context["efforts"] = efforts.committee_efforts(site.data, t, department)
         site.write(t, f"briefings/{department}.html", "briefing.html.j2", **context)
         listed.append((f"briefings/{department}.html", context["committee"]))
     return listed
@@ -196,10 +221,9 @@ def method_page(site: Site, t: Text, rules: dict) -> None:
     for code, rows in d.history.items():
         for r in rows:
             if r.get("series_break"):
-                m = BREAK.match(r["series_break"])
-                breaks.append((code, "series_break", m.group("text") if m else r["series_break"]))
+                breaks.append((code, "series_break", *t.note(code, r["series_break"], "series_break")))
             if r.get("caveat") and (r is rows[0] or rows[rows.index(r) - 1].get("caveat") != r["caveat"]):
-                breaks.append((code, "caveat", r["caveat"]))
+                breaks.append((code, "caveat", *t.note(code, r["caveat"])))
     m = dict(catalog_version=first.get("catalog_version"), n_indicators=len(d.indicators),
              n_areas=len({i["area"] for i in d.indicators.values()}), level=first.get("significance_level") or 0.05,
              breaks=breaks, **rules)
@@ -207,10 +231,13 @@ def method_page(site: Site, t: Text, rules: dict) -> None:
 
 
 def render_site(data: Published, out: Path, rules: dict, now: dt.datetime | None = None,
-                shapes: dict | None = None) -> int:
+                shapes: dict | None = None, notes_da: dict | None = None,
+                archives: list[Published] | None = None) -> int:
     """Write every page of both languages into `out` (an empty folder); returns the page count.
-    `shapes`: the official district outlines (geo.load_shapes), else the schematic tiles."""
-    site = Site(data, out, environment(), (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC"))
+    `shapes`: the official district outlines (geo.load_shapes), else the schematic tiles;
+    `notes_da`: the catalog's Danish break and caveat texts; `archives`: the earlier rounds."""
+    site = Site(data, out, environment(), (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC"),
+                build_id=out.name)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.css").write_bytes((STATIC / "report.css").read_bytes())
     drawn = {code: charts.series_chart(ind, data.history[code])
@@ -218,11 +245,26 @@ def render_site(data: Published, out: Path, rules: dict, now: dt.datetime | None
     maps = {code: charts.district_map(rows, data.districts, data.indicators[code]["decimals"], shapes=shapes)
             for code, rows in data.district_values.items() if code in data.indicators}
     for lang in LANGUAGES:
-        t = Text(lang)
+        t = Text(lang, notes_da)
         front_page(site, t, briefing_pages(site, t))
         method_page(site, t, rules)
         for code in data.indicators:
             indicator_page(site, t, code, drawn, maps)
         for district in data.districts:
             district_page(site, t, district)
+        for a in data.areas:
+            area_page(site, t, a)
+        for earlier in archives or []:   # the archive: each earlier round's front page as published then
+            archived = Site(earlier, out, site.env, site.built, build_id=site.build_id)
+            front_page(archived, t, [], path=f"archive/{earlier.round}.html", latest_round=data.round)
+            site.pages += archived.pages
     return site.pages
+
+
+def area_page(site: Site, t: Text, area: dict) -> None:
+    """One policy area: its light, its indicators' latest figures, the committees' efforts under
+    it, its budget by year and committee, and the project bank's projects."""
+    d = site.data
+    rows = [{**i, "latest": d.latest(c)} for c, i in d.indicators.items() if i["area"] == area["area"]]
+    site.write(t, f"areas/{area['area']}.html", "area.html.j2", area={**area, "basis": _basis(area)}, rows=rows,
+               money=efforts.area_money(d, t, area["area"]))

@@ -6,12 +6,14 @@ sentences generated from the published figures ("Andelen ... er steget 2,4 proce
 from __future__ import annotations
 
 import math
+import re
 from functools import cache
 from pathlib import Path
 
 import yaml
 
 LANGUAGES = ("da", "en")   # Danish first: the report's first language
+BREAK = re.compile(r"^(?P<kind>\w+) change from (?P<period>\S+): (?P<text>.*)$")   # as lights.series_breaks writes it
 MESSAGES = Path(__file__).parent / "messages"
 
 
@@ -53,12 +55,40 @@ def missing_keys() -> dict[str, list[str]]:
 class Text:
     """One language's messages and formats, handed to the templates as `t`."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, notes_da: dict[tuple[str, str], str] | None = None):
         if lang not in LANGUAGES:
             raise MessageError(f"no messages for language {lang!r} (have {', '.join(LANGUAGES)})")
         self.lang = lang
         self.m = messages(lang)
         self.decimal, self.thousands = (",", ".") if lang == "da" else (".", ",")
+        self.notes_da = notes_da or {}   # the catalog's Danish break and caveat texts (Catalog.notes_da)
+
+    def money(self, dkk: float | None) -> str:
+        """A budget in millions: '6,0 mio. kr.' (da) / 'DKK 6.0m' (en)."""
+        if dkk is None or (isinstance(dkk, float) and math.isnan(dkk)):
+            return "–"
+        return self("money.mdkk", n=self.num(dkk / 1e6, 1))
+
+    def note(self, code: str, raw: str | None, kind: str = "caveat") -> tuple[str, str]:
+        """A published series break ('method change from 2008: <reason>') or caveat in the
+        reader's language, with the language it is in: the catalog's Danish text on Danish
+        pages; the English text (marked so) only where the catalog has none."""
+        if not raw:
+            return "", self.lang
+        if kind == "series_break":
+            m = BREAK.match(raw)
+            if m is None:
+                return raw, "en"
+            reason = m.group("text")
+            if self.lang == "en":
+                return raw, "en"
+            if (code, reason) not in self.notes_da:
+                return raw, "en"
+            return self(f"break_kind.{m.group('kind')}", period=m.group("period")) + ": " + \
+                self.notes_da[(code, reason)], "da"
+        if self.lang == "en":
+            return raw, "en"
+        return (self.notes_da[(code, raw)], "da") if (code, raw) in self.notes_da else (raw, "en")
 
     def __call__(self, key: str, **values) -> str:
         try:
