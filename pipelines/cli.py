@@ -188,33 +188,6 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    """Build the report from the published barometer (as the `report` asset does after a run)."""
-    from assets.report.build import build_report
-    from core.warehouse import Warehouse
-
-    wh = Warehouse()
-    if not wh.public_db.exists():
-        print("barometer report: nothing published yet; run `make run` first", file=sys.stderr)
-        return 2
-    out = Path(args.out).resolve() if args.out else wh.root / "report"
-    try:
-        built = build_report(wh.public_db, out, round_key=args.round, catalog_path=wh.catalog_path)
-    except ValueError as e:
-        print(f"barometer report: {terminal(e)}", file=sys.stderr)
-        return 2
-    print(f"Report of round {built.round}: {built.pages} pages in {built.seconds:.1f} s")
-    if built.corrected:   # an earlier round: shown as its edition published them, corrections marked
-        print(f"  Figures of edition {built.round} corrected since ({len(built.corrected)}; marked in the report):")
-        for v in built.corrected:
-            now = "–" if v["latest_value"] is None else f"{v['latest_value']:g}"
-            print(f"    {v['indicator']} {v['reference_period']}: {v['value_as_published']:g} as published, "
-                  f"{now} now (round {v['latest_round']})")
-    print(f"  Dansk:   {terminal(built.path / 'index.html')}")
-    print(f"  English: {terminal(built.path / 'en' / 'index.html')}")
-    return 0
-
-
 def name_problem(name: str, department: str | None, round_key: str | None) -> tuple[str | None, str | None]:
     """Whether the run would read a file with this name as `department`'s file for `round_key`:
     the drop folder's own rule (`dropfolder.parse_file_name`, the department code list, the
@@ -376,10 +349,6 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(fn=cmd_rebuild)
     p = sub.add_parser("summary", help="print the summary of what is published")
     p.set_defaults(fn=cmd_summary)
-    p = sub.add_parser("report", help="build the published report from the published barometer")
-    p.add_argument("--round", help="the round the front page shows, e.g. 2009-05 (default: the latest)")
-    p.add_argument("--out", help="folder to write it to (default: warehouse/report)")
-    p.set_defaults(fn=cmd_report)
     p = sub.add_parser("validate", help="load and validate the Dagster definitions")
     p.set_defaults(fn=cmd_validate)
     p = sub.add_parser("dev", help="start the Dagster UI on 127.0.0.1")
@@ -387,10 +356,11 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(fn=cmd_dev)
     for name in ("check", "template", "validate"):  # where a person reads the output (or before the command)
         sub.choices[name].add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=lang_help)
-    from pipelines import backup, service
+    from pipelines import backup, report_cli, service
 
     service.add_commands(sub)
     backup.add_commands(sub)
+    report_cli.add_commands(sub)
     args = parser.parse_args(argv)
     from schemas.catalog import CatalogError
 
