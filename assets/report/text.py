@@ -10,40 +10,20 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
+from core import i18n
+from core.i18n import LANGUAGES, MessageError
 
-LANGUAGES = ("da", "en")   # Danish first: the report's first language
+__all__ = ["LANGUAGES", "MessageError", "Text", "messages", "missing_keys"]
+
 BREAK = re.compile(r"^(?P<kind>\w+) change from (?P<period>\S+): (?P<text>.*)$")   # as lights.series_breaks writes it
 MESSAGES = Path(__file__).parent / "messages"
 
 
-class MessageError(ValueError):
-    """A message catalog that is not the same set of keys in every language."""
-
-
-def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in tree.items():
-        if not isinstance(key, str):   # YAML reads a bare yes/no/on/off/1 as a boolean or number
-            raise MessageError(f"{prefix}{key}: a message key must be text (quote it)")
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out |= _flatten(value, f"{name}.")
-        elif isinstance(value, str):
-            out[name] = value
-        else:
-            raise MessageError(f"{name}: a message must be text, not {type(value).__name__}")
-    return out
-
-
 @cache
 def messages(lang: str) -> dict[str, str]:
-    """The flat catalog `key.sub -> text` of one language."""
-    path = MESSAGES / f"{lang}.yml"
-    tree = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(tree, dict):
-        raise MessageError(f"{path}: not a mapping of messages")
-    return _flatten(tree)
+    """The flat catalog `key.sub -> text` of one language, loaded and checked as every catalog
+    is (core/i18n.py)."""
+    return i18n.load(MESSAGES / f"{lang}.yml")
 
 
 def missing_keys() -> dict[str, list[str]]:
