@@ -72,7 +72,8 @@ def floor_query() -> str:
     aggregation the indicators stage runs, as one bare DuckDB query."""
     text = (CODE / "assets" / "indicators" / "sql" / "observations.sql").read_text(encoding="utf-8")
     query = text[text.index("WITH src AS"):].rstrip().rstrip(";")
-    query = query.replace("CAST($as_of AS VARCHAR)", "'9999-99'")
+    everything = "(SELECT '9999-99' AS edition_key, * FROM rows_as_of('9999-99'))"
+    query = query.replace("FROM observation_rows AS r", f"FROM {everything} AS r")
     query = query.replace("CAST($area AS VARCHAR) IS NULL OR c.area = $area", "TRUE")
     if "$" in query:
         raise SystemExit("bench: assets/indicators/sql/observations.sql changed shape; update floor_query()")
@@ -90,8 +91,8 @@ def best_of(con: duckdb.DuckDBPyConnection, stmt: str, runs: int) -> float:
 
 # ------------------------------------------------------------------------------ one dataset
 def run_dataset(label: str, raw_dir: Path, warehouse_dir: Path, floor_runs: int) -> dict:
+    from assets.indicators import observations
     from core import settings
-    from core.warehouse import sql
     from pipelines.cli import discover_rounds
     from pipelines.definitions import defs
     from schemas.catalog import load_catalog
@@ -165,12 +166,13 @@ def run_dataset(label: str, raw_dir: Path, warehouse_dir: Path, floor_runs: int)
         # the stage's own SQL without Dagster: observations.sql per area, as the assets run it
         # (idempotent: it deletes and reinserts the area's rows in the run's temporary database)
         areas = load_catalog(settings.catalog_path()).areas()
-        select = sql("observations.sql")
+        select = observations.stored_query()
         t = time.perf_counter()
         for area in areas:
             con.execute("BEGIN TRANSACTION")
             con.execute("DELETE FROM indicator_observations WHERE area = ?", [area])
-            con.execute("INSERT INTO indicator_observations " + select, {"area": area, "as_of": "9999-99"})
+            observations.as_of(con, observations.EVERYTHING)
+            con.execute("INSERT INTO indicator_observations " + select, {"area": area})
             con.execute("COMMIT")
         sql_only = time.perf_counter() - t
 
@@ -256,7 +258,7 @@ def main(argv=None) -> int:
     ap.add_argument("--floor-runs", type=int, default=3, help="floor query repetitions, best taken (default 3)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folders (printed) for inspection")
     ap.add_argument("--snapshot", action="store_true",
-                    help="copy the project's code (assets, pipelines, schemas, catalog, tools) to the temporary "
+                    help="copy the project's code (core, assets, pipelines, schemas, catalog, tools) to the temporary "
                          "folder and run that copy: consistent figures while the tree is being edited")
     args = ap.parse_args(argv)
 
@@ -269,7 +271,7 @@ def main(argv=None) -> int:
     global CODE
     if args.snapshot:
         CODE = tmp / "code"
-        for part in ("assets", "pipelines", "schemas", "catalog", "tools"):
+        for part in ("core", "assets", "pipelines", "schemas", "catalog", "tools"):
             shutil.copytree(ROOT / part, CODE / part, ignore=shutil.ignore_patterns("__pycache__"))
         print(f"code snapshot: {CODE}")
     # sys.path wins over the editable install's finder (appended to sys.meta_path)

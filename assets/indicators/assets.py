@@ -8,10 +8,11 @@ import dagster as dg
 import pandas as pd
 
 from assets.catalog.assets import indicator_catalog
+from assets.indicators import observations
 from assets.intake.assets import submission_asset_key
 from core import settings
 from core.settings import WAREHOUSE_POOL
-from core.warehouse import Warehouse, sql
+from core.warehouse import Warehouse
 from schemas.catalog import Catalog, load_catalog
 from schemas.code_lists import load_code_list
 
@@ -21,7 +22,6 @@ def area_asset_key(area: str) -> dg.AssetKey:
 
 
 CHECK = "district_counts_sum_to_city"
-CURRENT = "9999-99"  # as_of: every round delivered
 
 
 def build_area_asset(area: str, label: str, departments: list[str], codes: list[str]) -> dg.AssetsDefinition:
@@ -50,8 +50,8 @@ def build_area_asset(area: str, label: str, departments: list[str], codes: list[
         with warehouse.connect() as con:
             con.execute("BEGIN TRANSACTION")
             con.execute("DELETE FROM indicator_observations WHERE area = ?", [area])
-            con.execute("INSERT INTO indicator_observations " + sql("observations.sql"),
-                        {"area": area, "as_of": CURRENT})
+            observations.as_of(con, observations.EVERYTHING)
+            con.execute("INSERT INTO indicator_observations " + observations.stored_query(), {"area": area})
             con.execute("COMMIT")
             rows, n_ind, latest = con.execute(
                 "SELECT count(*), count(DISTINCT indicator), max(reference_date) "

@@ -4,6 +4,7 @@ to the internal warehouse); build.py calls them."""
 
 import pandas as pd
 
+from assets.indicators import observations
 from assets.indicators.progress import assess
 from core.warehouse import sql
 
@@ -28,19 +29,23 @@ def with_progress(latest: pd.DataFrame) -> pd.DataFrame:
 
 def reconstruct_editions(con, edition: str | None) -> list[str]:
     """The back catalogue: rounds before the current edition that no publication ever covered (the
-    history starts with rounds already in raw/) get their figures as they stood then, rebuilt once
-    from the rows in force as of each round (reconstructed = true in barometer_vintages)."""
+    history starts with rounds already in raw/) get their figures as they stood then
+    (reconstructed = true in barometer_vintages), all in one set-based pass: each period's figures
+    once per round that changed it (observations.by_change), spread over the editions between
+    two changes (sql/reconstructed.sql)."""
     rounds = [r[0] for r in con.execute(
         "SELECT DISTINCT round FROM submission_winners WHERE kind = 'indicators' AND round < ? AND round NOT IN "
         "(SELECT DISTINCT edition FROM history.publication_log) ORDER BY 1", [edition or ""]).fetchall()]
     con.execute("CREATE OR REPLACE TEMP TABLE reconstructed_figures (edition VARCHAR, indicator VARCHAR, "
                 "reference_period VARCHAR, value DOUBLE)")
-    for rnd in rounds:
-        con.execute(
-            f"""INSERT INTO reconstructed_figures
-                SELECT CAST($round AS VARCHAR), o.indicator, o.reference_period, publish_round(o.value, c.decimals)
-                FROM ({sql("observations.sql")}) o JOIN indicator_catalog c ON c.code = o.indicator
-                WHERE o.district = 'KBH' AND o.value IS NOT NULL""",
-            {"round": rnd, "area": None, "as_of": rnd},
-        )
+    if not rounds:
+        return rounds
+    observations.by_change(con, rounds[-1])
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE changed_figures AS
+            SELECT edition_key AS changed_in, indicator, reference_period, reference_date, period_value, is_cumulative
+            FROM ({observations.query()}) WHERE district = 'KBH'""", {"area": None})
+    con.execute("CREATE OR REPLACE TEMP TABLE reconstructed_editions AS SELECT unnest(?::VARCHAR[]) AS edition",
+                [rounds])
+    con.execute(sql("reconstructed.sql"))
     return rounds

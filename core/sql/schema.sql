@@ -148,6 +148,39 @@ QUALIFY r.round = max(r.round) OVER (PARTITION BY r.indicator, r.reference_perio
 
 CREATE OR REPLACE VIEW current_rows AS SELECT * FROM rows_as_of('9999-99');
 
+-- The rows in force at every round up to `upto` that changed a series' period, without repeating
+-- a row for every edition it stays in force: a (series, period)'s figures change only in the
+-- rounds that deliver rows for it (changed_in), so each row is given the change rounds of its
+-- period from its own round until the round that next delivers its cell (as in rows_as_of).
+-- Between two change rounds the period's figures are those of the earlier one.
+CREATE OR REPLACE MACRO rows_by_change(upto) AS TABLE
+WITH won AS (
+    SELECT r.*, coalesce(r.subunit, '') AS subunit_key
+    FROM submission_rows r
+    JOIN submission_winners w
+      ON w.round = r.round AND w.department = r.department AND w.kind = 'indicators' AND w.version = r.version
+    WHERE r.round <= upto
+),
+cell_rounds AS (
+    SELECT DISTINCT indicator, reference_period, district, subunit_key, population_group, round FROM won
+),
+cell_spans AS (
+    SELECT *, lead(round) OVER (PARTITION BY indicator, reference_period, district, subunit_key, population_group
+                                ORDER BY round) AS next_round
+    FROM cell_rounds
+),
+changes AS (
+    SELECT DISTINCT indicator, reference_period, round AS changed_in FROM won
+)
+SELECT ch.changed_in AS edition_key, r.* EXCLUDE (subunit_key)
+FROM won r
+JOIN cell_spans s
+  ON s.indicator = r.indicator AND s.reference_period = r.reference_period AND s.district = r.district
+ AND s.subunit_key = r.subunit_key AND s.population_group = r.population_group AND s.round = r.round
+JOIN changes ch
+  ON ch.indicator = r.indicator AND ch.reference_period = r.reference_period
+ AND ch.changed_in >= r.round AND (s.next_round IS NULL OR ch.changed_in < s.next_round);
+
 CREATE TABLE IF NOT EXISTS indicator_observations (
     indicator          VARCHAR NOT NULL,
     area               VARCHAR NOT NULL,

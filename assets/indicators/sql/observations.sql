@@ -1,14 +1,18 @@
--- Indicators computed from the submission rows in force as of a round: one row per indicator x
+-- Indicators computed from the submission rows in force: one row per edition key x indicator x
 -- reference period x district, plus the city (KBH) from the summed district counts.
--- $area: a policy area, or NULL for all; $as_of: a round key ('9999-99' = everything delivered).
--- Set-based: one pass over the rows, whatever their number. Used by the area assets (into
--- indicator_observations) and by the vintages (as first published in each round).
+-- The rows come from the temp view observation_rows, which the caller sets
+-- (assets/indicators/observations.py): the rows in force as of one round (edition_key = that
+-- round; the area assets, '9999-99' = everything delivered), or the rows in force at each round
+-- that changed a series' period (edition_key = that round; the vintages' back catalogue).
+-- $area: a policy area, or NULL for all. Set-based: one pass over the rows, whatever their number.
+-- The last three columns (edition_key, period_value = the period's own value before a running
+-- sum, is_cumulative) are not stored in indicator_observations.
 WITH src AS (
     SELECT
         c.code, c.area, c.computation, c.population_group AS c_group, c.reference_group AS c_ref,
         c.districts AS district_level, c.catalog_version,
         r.*
-    FROM rows_as_of(CAST($as_of AS VARCHAR)) AS r
+    FROM observation_rows AS r
     JOIN indicator_catalog AS c
       ON r.indicator = c.source
      AND (c.sex IS NULL OR r.sex = c.sex)
@@ -23,7 +27,7 @@ scoped AS (  -- each district row counts for its district and for the city; a KB
 ),
 agg AS (
     SELECT
-        code, unit, reference_period,
+        edition_key, code, unit, reference_period,
         any_value(area) AS area, any_value(computation) AS computation,
         any_value(reference_date) AS reference_date, any_value(period_type) AS period_type,
         sum(numerator)   FILTER (WHERE population_group = c_group) AS gn,
@@ -42,7 +46,7 @@ agg AS (
         max(round) AS published_round,
         any_value(catalog_version) AS catalog_version
     FROM scoped
-    GROUP BY code, unit, reference_period
+    GROUP BY edition_key, code, unit, reference_period
 ),
 valued AS (
     -- The formula of each computation is its definition, spelled here once (docs/catalog.md,
@@ -66,16 +70,17 @@ valued AS (
 SELECT
     code AS indicator, area, reference_period, reference_date, period_type, unit AS district,
     CASE WHEN is_cumulative
-         THEN sum(raw_value) OVER (PARTITION BY code, unit ORDER BY reference_date
+         THEN sum(raw_value) OVER (PARTITION BY edition_key, code, unit ORDER BY reference_date
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
          ELSE raw_value END AS value,
     ref_value AS reference_value,
     CASE WHEN is_cumulative
-         THEN sum(gn) OVER (PARTITION BY code, unit ORDER BY reference_date
+         THEN sum(gn) OVER (PARTITION BY edition_key, code, unit ORDER BY reference_date
                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
          ELSE gn END AS numerator,
     gd AS denominator, rn AS reference_numerator, rd AS reference_denominator,
     CASE WHEN has_sd AND gd > 1 THEN sqrt(greatest(gss - gn ^ 2 / gd, 0) / (gd - 1)) END AS group_sd,
     CASE WHEN has_sd AND rd > 1 THEN sqrt(greatest(rss - rn ^ 2 / rd, 0) / (rd - 1)) END AS reference_sd,
-    source_rows, source_files, published_round, catalog_version
+    source_rows, source_files, published_round, catalog_version,
+    edition_key, raw_value AS period_value, is_cumulative
 FROM valued
