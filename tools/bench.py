@@ -91,7 +91,7 @@ def best_of(con: duckdb.DuckDBPyConnection, stmt: str, runs: int) -> float:
 
 # ------------------------------------------------------------------------------ one dataset
 def run_dataset(label: str, raw_dir: Path, warehouse_dir: Path, floor_runs: int) -> dict:
-    from assets.indicators import observations
+    from assets.indicators import observations as obs_rows
     from core import settings
     from pipelines.cli import discover_rounds
     from pipelines.definitions import defs
@@ -166,12 +166,12 @@ def run_dataset(label: str, raw_dir: Path, warehouse_dir: Path, floor_runs: int)
         # the stage's own SQL without Dagster: observations.sql per area, as the assets run it
         # (idempotent: it deletes and reinserts the area's rows in the run's temporary database)
         areas = load_catalog(settings.catalog_path()).areas()
-        select = observations.stored_query()
+        select = obs_rows.stored_query()
         t = time.perf_counter()
         for area in areas:
             con.execute("BEGIN TRANSACTION")
             con.execute("DELETE FROM indicator_observations WHERE area = ?", [area])
-            observations.as_of(con, observations.EVERYTHING)
+            obs_rows.as_of(con, obs_rows.EVERYTHING)
             con.execute("INSERT INTO indicator_observations " + select, {"area": area})
             con.execute("COMMIT")
         sql_only = time.perf_counter() - t
