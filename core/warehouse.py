@@ -9,7 +9,7 @@ import hashlib
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import dagster as dg
@@ -23,6 +23,7 @@ from schemas.housing_rules import HousingRules, load_housing_rules
 
 CORE_SQL_DIR = Path(__file__).resolve().parent / "sql"   # the warehouse's own tables
 ASSETS_DIR = settings.PROJECT_ROOT / "assets"              # each domain's SQL: assets/<domain>/sql/
+CHECKPOINT_THRESHOLD = "1GB"  # the write-ahead log a step may grow before DuckDB checkpoints on its own
 
 
 @functools.cache
@@ -124,12 +125,25 @@ class Warehouse(dg.ConfigurableResource):
             # a DataFrame is read only once registered by name (execute_with, write_table), never
             # picked up from a Python variable of the same name by DuckDB's replacement scan
             con.execute("SET python_enable_replacements = false")
+            # one checkpoint when the step is done, not one whenever a commit takes the log past
+            # DuckDB's default 16 MB (intake commits once per department and round: 40 checkpoints
+            # of a growing table cost more than writing it). docs/performance.md
+            con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
             _ensure_schema(con)
             con.execute(rounding.SQL_MACRO)  # the one rounding rule, for every SQL mart
             _attach_history(con, self.history_db)
             yield con
+            _checkpoint(con)
         finally:
             con.close()
+
+
+def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """Write what the step committed into the database file (a step's last connection closing
+    would too). Another connection's open transaction makes DuckDB refuse: the log then stays
+    until that one checkpoints or closes, which loses nothing."""
+    with suppress(duckdb.Error):
+        con.execute("CHECKPOINT")
 
 
 def for_env() -> dict[str, dg.ConfigurableResource]:
