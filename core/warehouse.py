@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -23,6 +24,7 @@ from schemas.housing_rules import HousingRules, load_housing_rules
 
 CORE_SQL_DIR = Path(__file__).resolve().parent / "sql"   # the warehouse's own tables
 ASSETS_DIR = settings.PROJECT_ROOT / "assets"              # each domain's SQL: assets/<domain>/sql/
+log = logging.getLogger(__name__)
 CHECKPOINT_THRESHOLD = "1GB"  # the write-ahead log a step may grow before DuckDB checkpoints on its own
 
 
@@ -139,11 +141,15 @@ class Warehouse(dg.ConfigurableResource):
 
 
 def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
-    """Write what the step committed into the database file (a step's last connection closing
-    would too). Another connection's open transaction makes DuckDB refuse: the log then stays
-    until that one checkpoints or closes, which loses nothing."""
-    with suppress(duckdb.Error):
-        con.execute("CHECKPOINT")
+    """Write what the step committed into the database files, the internal one and the attached
+    history (closing the last connection would too). Should DuckDB refuse, the committed work
+    stays in the write-ahead log until the file is next closed, which loses nothing: say so and
+    go on."""
+    for db in ("main", "history"):
+        try:
+            con.execute(f"CHECKPOINT {db}")
+        except duckdb.Error as e:
+            log.warning("checkpoint of %s deferred: %s", db, e)
 
 
 def for_env() -> dict[str, dg.ConfigurableResource]:

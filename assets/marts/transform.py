@@ -41,10 +41,24 @@ def reconstruct_editions(con, edition: str | None) -> list[str]:
     if not rounds:
         return rounds
     observations.by_change(con, rounds[-1])
+    # every indicator at every change of its source series' period, with its figure or none: a
+    # correction can leave an indicator without rows (F + M resent as T drops a women-only
+    # figure), and then the figure before it must not carry on
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE changed_figures AS
-            SELECT edition_key AS changed_in, indicator, reference_period, reference_date, period_value, is_cumulative
-            FROM ({observations.query()}) WHERE district = 'KBH'""", {"area": None})
+            WITH changes AS (
+                SELECT DISTINCT indicator AS source, reference_period, edition_key AS changed_in FROM observation_rows
+            ),
+            figures AS (
+                SELECT * FROM ({observations.query()}) WHERE district = 'KBH'
+            )
+            SELECT ch.changed_in, c.code AS indicator, ch.reference_period, f.reference_date, f.period_value,
+                   f.is_cumulative
+            FROM changes ch
+            JOIN indicator_catalog c ON c.source = ch.source
+            LEFT JOIN figures f
+              ON f.indicator = c.code AND f.reference_period = ch.reference_period AND f.edition_key = ch.changed_in""",
+        {"area": None})
     con.execute("CREATE OR REPLACE TEMP TABLE reconstructed_editions AS SELECT unnest(?::VARCHAR[]) AS edition",
                 [rounds])
     con.execute(sql("reconstructed.sql"))

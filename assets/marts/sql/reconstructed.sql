@@ -1,7 +1,7 @@
 -- The back catalogue's never-published editions (temp table reconstructed_editions: edition) with
 -- the city figures as they stood in each, in one pass. changed_figures (transform.py) holds each
--- indicator's city figure per period as computed at every round that changed the period
--- (observations.sql on rows_by_change): a figure holds from its round until the period's next
+-- indicator's city figure per period (or none: NULL) as computed at every round that changed the
+-- period (observations.sql on rows_by_change): a figure holds from its round until the period's next
 -- change, so each edition takes, per period, the figure of the latest change at or before it. A
 -- running sum (is_cumulative) is then summed over the periods within each edition, as
 -- observations.sql does within one edition key.
