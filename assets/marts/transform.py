@@ -47,7 +47,7 @@ def reconstruct_editions(con, edition: str | None) -> list[str]:
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE changed_figures AS
             WITH changes AS (
-                SELECT DISTINCT indicator AS source, reference_period, edition_key AS changed_in FROM observation_rows
+                SELECT indicator AS source, reference_period, changed_in FROM period_changes(CAST($upto AS VARCHAR))
             ),
             figures AS (
                 SELECT * FROM ({observations.query()}) WHERE district = 'KBH'
@@ -58,7 +58,7 @@ def reconstruct_editions(con, edition: str | None) -> list[str]:
             JOIN indicator_catalog c ON c.source = ch.source
             LEFT JOIN figures f
               ON f.indicator = c.code AND f.reference_period = ch.reference_period AND f.edition_key = ch.changed_in""",
-        {"area": None})
+        {"area": None, "upto": rounds[-1]})
     con.execute("CREATE OR REPLACE TEMP TABLE reconstructed_editions AS SELECT unnest(?::VARCHAR[]) AS edition",
                 [rounds])
     con.execute(sql("reconstructed.sql"))

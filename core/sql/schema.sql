@@ -153,6 +153,13 @@ CREATE OR REPLACE VIEW current_rows AS SELECT * FROM rows_as_of('9999-99');
 -- rounds that deliver rows for it (changed_in), so each row is given the change rounds of its
 -- period from its own round until the round that next delivers its cell (as in rows_as_of).
 -- Between two change rounds the period's figures are those of the earlier one.
+CREATE OR REPLACE MACRO period_changes(upto) AS TABLE  -- the rounds up to `upto` that delivered rows of a series' period
+SELECT DISTINCT r.indicator, r.reference_period, r.round AS changed_in
+FROM submission_rows r
+JOIN submission_winners w
+  ON w.round = r.round AND w.department = r.department AND w.kind = 'indicators' AND w.version = r.version
+WHERE r.round <= upto;
+
 CREATE OR REPLACE MACRO rows_by_change(upto) AS TABLE
 WITH won AS (
     SELECT r.*, coalesce(r.subunit, '') AS subunit_key
@@ -170,7 +177,7 @@ cell_spans AS (
     FROM cell_rounds
 ),
 changes AS (
-    SELECT DISTINCT indicator, reference_period, round AS changed_in FROM won
+    SELECT * FROM period_changes(upto)
 )
 SELECT ch.changed_in AS edition_key, r.* EXCLUDE (subunit_key)
 FROM won r
