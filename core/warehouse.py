@@ -145,11 +145,11 @@ def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
     history (closing the last connection would too). Should DuckDB refuse, the committed work
     stays in the write-ahead log until the file is next closed, which loses nothing: say so and
     go on."""
-    for db in ("main", "history"):
+    for db in ("", "history"):  # the connection's own database (named after its file), then the history
         try:
-            con.execute(f"CHECKPOINT {db}")
+            con.execute(f"CHECKPOINT {db}".strip())
         except duckdb.Error as e:
-            log.warning("checkpoint of %s deferred: %s", db, e)
+            log.warning("checkpoint of %s deferred: %s", db or "the internal database", e)
 
 
 def for_env() -> dict[str, dg.ConfigurableResource]:
