@@ -137,12 +137,16 @@ QUALIFY r.round = max(r.round) OVER (PARTITION BY r.department, left(r.round, 4)
 -- later round's rows for a cell are a correction and replace ALL earlier rows of that cell,
 -- whatever sex split either used (a T row corrected as F + M, or F + M corrected as T); cells it
 -- does not resend stay as they were. Earlier versions and rounds stay in submission_rows.
-CREATE OR REPLACE MACRO rows_as_of(as_of) AS TABLE
+CREATE OR REPLACE MACRO winning_rows(upto) AS TABLE  -- the rows of each round's version in force, up to `upto`
 SELECT r.*
 FROM submission_rows r
 JOIN submission_winners w
   ON w.round = r.round AND w.department = r.department AND w.kind = 'indicators' AND w.version = r.version
-WHERE r.round <= as_of
+WHERE r.round <= upto;
+
+CREATE OR REPLACE MACRO rows_as_of(as_of) AS TABLE
+SELECT r.*
+FROM winning_rows(as_of) r
 QUALIFY r.round = max(r.round) OVER (PARTITION BY r.indicator, r.reference_period, r.district,
                                      coalesce(r.subunit, ''), r.population_group);
 
@@ -154,19 +158,11 @@ CREATE OR REPLACE VIEW current_rows AS SELECT * FROM rows_as_of('9999-99');
 -- period from its own round until the round that next delivers its cell (as in rows_as_of).
 -- Between two change rounds the period's figures are those of the earlier one.
 CREATE OR REPLACE MACRO period_changes(upto) AS TABLE  -- the rounds up to `upto` that delivered rows of a series' period
-SELECT DISTINCT r.indicator, r.reference_period, r.round AS changed_in
-FROM submission_rows r
-JOIN submission_winners w
-  ON w.round = r.round AND w.department = r.department AND w.kind = 'indicators' AND w.version = r.version
-WHERE r.round <= upto;
+SELECT DISTINCT indicator, reference_period, round AS changed_in FROM winning_rows(upto);
 
 CREATE OR REPLACE MACRO rows_by_change(upto) AS TABLE
 WITH won AS (
-    SELECT r.*, coalesce(r.subunit, '') AS subunit_key
-    FROM submission_rows r
-    JOIN submission_winners w
-      ON w.round = r.round AND w.department = r.department AND w.kind = 'indicators' AND w.version = r.version
-    WHERE r.round <= upto
+    SELECT *, coalesce(subunit, '') AS subunit_key FROM winning_rows(upto)
 ),
 cell_rounds AS (
     SELECT DISTINCT indicator, reference_period, district, subunit_key, population_group, round FROM won
