@@ -237,6 +237,8 @@ def report(r: dict, extra: str = "") -> None:
     print(f"intake = {intake:.2f} s; bare DuckDB floor (read_csv of the same {r['n_csv']} CSV files into a table, "
           f"best of {r['floor_runs']}) = {r['intake_floor']:.2f} s; ratio = {intake / r['intake_floor']:.1f} x{xlsx}")
     print(f"intake ratio: {intake:.2f} s = {intake / r['intake_floor']:.1f} x floor ({r['intake_floor']:.2f} s)")
+    print("  intake steps: " + ", ".join(f"{k} {v:.2f} s" for k, v in sorted(r["steps"].items())
+                                         if stage_of(k) == "intake"))
     ind = r["stages"]["indicators"]["seconds"]
     print(f"indicators = {ind:.2f} s; bare DuckDB floor = {r['floor']:.2f} s; "
           f"ratio = {ind / r['floor']:.1f} x")

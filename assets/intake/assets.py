@@ -10,7 +10,13 @@ import dagster as dg
 from assets.intake.dropfolder import scan
 from assets.intake.neutral import terminal
 from assets.intake.prefetch import Prefetch
-from assets.intake.staging import FileOutcome, ingest_department_round, judged_versions, rounds_to_rederive
+from assets.intake.staging import (
+    FileOutcome,
+    ingest_department_round,
+    judged_versions,
+    rounds_to_rederive,
+    step_transaction,
+)
 from core.partitions import rounds
 from core.settings import WAREHOUSE_POOL
 from core.warehouse import Warehouse
@@ -90,11 +96,12 @@ def build_submission_asset(department: str, name_en: str, owner: str) -> dg.Asse
             todo = sorted(set(context.partition_keys) | set(rounds_to_rederive(con, department, "indicators")))
             # the next rounds are read and validated in a worker thread while this one is staged
             with Prefetch(entries, catalog, department, "indicators", todo,
-                          judged_versions(con, department, "indicators")) as ahead:
+                          judged_versions(con, department, "indicators")) as ahead, step_transaction(con) as durable:
                 for round_key in todo:
                     outcomes += ingest_department_round(
-                        con, warehouse.raw, warehouse.reports_dir, catalog, department, round_key, context.run_id,
-                        archive_dir=warehouse.archive_dir, entries=entries, prefetched=ahead.take(round_key))
+                        con, durable, warehouse.raw, warehouse.reports_dir, catalog, department, round_key,
+                        context.run_id, archive_dir=warehouse.archive_dir, entries=entries,
+                        prefetched=ahead.take(round_key))
             staged = con.execute(
                 "SELECT count(*) FROM submission_rows WHERE department = ? AND round IN (SELECT unnest(?))",
                 [department, list(context.partition_keys)],
@@ -141,12 +148,13 @@ def _ingest_feeds(context: dg.AssetExecutionContext, warehouse: Warehouse, feeds
     outcomes: list[FileOutcome] = []
     entries = scan(warehouse.raw)
     with warehouse.connect() as con:
-        for department, kind in feeds:
-            todo = sorted(set(context.partition_keys) | set(rounds_to_rederive(con, department, kind)))
-            for round_key in todo:
-                outcomes += ingest_department_round(con, warehouse.raw, warehouse.reports_dir, catalog,
-                                                   department, round_key, context.run_id, kind=kind,
-                                                   archive_dir=warehouse.archive_dir, entries=entries)
+        todo = {feed: sorted(set(context.partition_keys) | set(rounds_to_rederive(con, *feed))) for feed in feeds}
+        with step_transaction(con) as durable:
+            for (department, kind), rounds_todo in todo.items():
+                for round_key in rounds_todo:
+                    outcomes += ingest_department_round(con, durable, warehouse.raw, warehouse.reports_dir, catalog,
+                                                       department, round_key, context.run_id, kind=kind,
+                                                       archive_dir=warehouse.archive_dir, entries=entries)
         rows = con.execute("SELECT " + " + ".join(f"(SELECT count(*) FROM {t})" for t in tables)).fetchone()[0]
     return intake_result(context, outcomes, int(rows))
 

@@ -1,15 +1,19 @@
 """Stage one department's files of one kind and round.
 
 Each file in raw/ is read once (never through a link), its bytes archived and registered as a
-version in the durable history (assets/intake/archive.py); then, in one transaction of the derived
-warehouse, every registered version not yet judged is validated from those same bytes (a version
-no longer in raw/ from its archive copy, so a rebuild re-derives everything from the archive),
-accepted rows are staged, rejected files get a report, and the version in force is chosen (a
-failure leaves the previous staging as it was)."""
+version in the durable history (assets/intake/archive.py, committed at once through the step's
+`durable` cursor); then every registered version not yet judged is validated from those same
+bytes (a version no longer in raw/ from its archive copy, so a rebuild re-derives everything from
+the archive), accepted rows are staged, rejected files get a report, and the version in force is
+chosen. These derived writes of every round of an intake step form one transaction of the
+internal database (`step_transaction`): a failure leaves the previous staging as it was, and the
+versions registered meanwhile are judged by the next run (rounds_to_rederive)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +74,24 @@ class FileOutcome:
 
 
 
+@contextmanager
+def step_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction of the internal database for an intake step's derived writes, committed
+    when the step's rounds are all staged, rolled back on any failure. Yields the cursor that
+    registers received files in the durable history: each registration commits on its own, at
+    once, before the rows it stands for are staged (a transaction writes one database only)."""
+    durable = con.cursor()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield durable
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        durable.close()
+
+
 NOT_REGULAR = "not_a_regular_file"
 
 
@@ -94,10 +116,10 @@ class _Present:
     refusal: str | None = None
 
 
-def _read_present(con, entries: list[Entry], archive_dir: Path, key: list[str], run_id: str,
+def _read_present(durable, entries: list[Entry], archive_dir: Path, key: list[str], run_id: str,
                   prefetched: dict | None = None) -> list[_Present]:
     """Phase 1, durable: read each file once (or take the bytes prefetch.py read) and register
-    its bytes (its own commits)."""
+    its bytes (through the `durable` cursor: its own commits)."""
     out = []
     for e in entries:
         if e.status == "refused":
@@ -115,7 +137,7 @@ def _read_present(con, entries: list[Entry], archive_dir: Path, key: list[str], 
             out.append(_Present(e, data=data))
             continue
         out.append(_Present(e, data=data, received=archive.register(
-            con, archive_dir, key, e.path.name, Path(e.path.name).suffix.lower(), data, run_id)))
+            durable, archive_dir, key, e.path.name, Path(e.path.name).suffix.lower(), data, run_id)))
     return out
 
 
@@ -144,12 +166,13 @@ def _judge(con, result: ValidationResult, key: list[str], received: archive.Rece
 
 
 def ingest_department_round(
-    con: duckdb.DuckDBPyConnection, raw_dir: Path, reports_dir: Path, catalog: Catalog,
-    department: str, round_key: str, run_id: str, kind: str = "indicators", archive_dir: Path | None = None,
-    entries: list[Entry] | None = None, prefetched: dict | None = None,
+    con: duckdb.DuckDBPyConnection, durable: duckdb.DuckDBPyConnection, raw_dir: Path, reports_dir: Path,
+    catalog: Catalog, department: str, round_key: str, run_id: str, kind: str = "indicators",
+    archive_dir: Path | None = None, entries: list[Entry] | None = None, prefetched: dict | None = None,
 ) -> list[FileOutcome]:
     """Archive and validate the department's files of one kind and round, stage the rows of each
-    new accepted version, and make the latest accepted version the one in force. `prefetched`
+    new accepted version, and make the latest accepted version the one in force. Runs inside the
+    step's transaction on `con`; `durable` is the cursor step_transaction yields. `prefetched`
     (prefetch.py): the round's files already read, and validated where their bytes are new."""
     table, select = STAGING[kind]
     archive_dir = archive_dir or reports_dir.parent / "archive"
@@ -159,7 +182,7 @@ def ingest_department_round(
     round_in_raw = any(e.round == round_key for e in entries)
     folder_refused = [e for e in entries if e.round == round_key and e.is_folder and e.status == "refused"]
     mine = round_files(entries, department, round_key, kind)
-    present = _read_present(con, mine, archive_dir, key, run_id, prefetched)
+    present = _read_present(durable, mine, archive_dir, key, run_id, prefetched)
     for e in folder_refused:  # a round folder that is a link: every delivery of the round is refused
         present.append(_Present(e, refusal=f"{e.where}: {e.reason}"))
 
@@ -167,31 +190,25 @@ def ingest_department_round(
     judged = {r[0]: r[1:] for r in con.execute(
         f"SELECT sha256, version, outcome, n_rows, n_problems, first_problem, report_path, file_name "
         f"FROM submission_archive WHERE {where}", key).fetchall()}
-    registered = archive.versions(con, key)
+    registered = archive.versions(durable, key)
     unjudged = [v for v in registered if v.sha256 not in judged]
     if not round_in_raw and not unjudged:
         return []  # no folder and no file for the round, nothing new: what was staged stays as it was
     by_sha = {p.received.sha256: p.data for p in present if p.received}
     summaries: dict[str, str] = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
-        # Every registered version not judged yet: the new ones from the bytes just read, the others
-        # (a rebuild, or a version that left raw/) from the archive.
-        for v in unjudged:
-            ready = [f.result_for(v.sha256, v.file_name) for f in (prefetched or {}).values()]
-            result = next((r for r in ready if r is not None), None)
-            if result is None:
-                data = by_sha.get(v.sha256)
-                data = archive.load(archive_dir, v) if data is None else data
-                result = validate_bytes(v.file_name, data, catalog, department=department, round_key=round_key,
-                                        kind=kind)
-            judged[v.sha256], summaries[v.sha256] = _judge(con, result, key, v, table, select, reports_dir, run_id)
-        outcomes = _settle(con, key, where, present, judged, summaries, catalog, reports_dir, round_in_raw,
-                           run_id, now)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    # Every registered version not judged yet: the new ones from the bytes just read, the others
+    # (a rebuild, or a version that left raw/) from the archive.
+    for v in unjudged:
+        ready = [f.result_for(v.sha256, v.file_name) for f in (prefetched or {}).values()]
+        result = next((r for r in ready if r is not None), None)
+        if result is None:
+            data = by_sha.get(v.sha256)
+            data = archive.load(archive_dir, v) if data is None else data
+            result = validate_bytes(v.file_name, data, catalog, department=department, round_key=round_key,
+                                    kind=kind)
+        judged[v.sha256], summaries[v.sha256] = _judge(con, result, key, v, table, select, reports_dir, run_id)
+    outcomes = _settle(con, key, where, present, judged, summaries, catalog, reports_dir, round_in_raw,
+                       run_id, now)
     return outcomes
 
 
