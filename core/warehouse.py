@@ -128,8 +128,9 @@ class Warehouse(dg.ConfigurableResource):
             # picked up from a Python variable of the same name by DuckDB's replacement scan
             con.execute("SET python_enable_replacements = false")
             # one checkpoint when the step is done, not one whenever a commit takes the log past
-            # DuckDB's default 16 MB (intake commits once per department and round: 40 checkpoints
-            # of a growing table cost more than writing it). docs/performance.md
+            # DuckDB's default 16 MB (a step that commits many times, as intake once did per
+            # department and round, would checkpoint a growing table again and again).
+            # docs/performance.md
             con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
             _ensure_schema(con)
             con.execute(rounding.SQL_MACRO)  # the one rounding rule, for every SQL mart

@@ -15,6 +15,7 @@ from assets.intake.staging import (
     ingest_department_round,
     judged_versions,
     rounds_to_rederive,
+    rounds_with_state,
     step_transaction,
 )
 from core.partitions import rounds
@@ -94,6 +95,7 @@ def build_submission_asset(department: str, name_en: str, owner: str) -> dg.Asse
         entries = scan(warehouse.raw)  # raw/ listed once for the run's rounds
         with warehouse.connect() as con:
             todo = sorted(set(context.partition_keys) | set(rounds_to_rederive(con, department, "indicators")))
+            with_state = rounds_with_state(con, department, "indicators")
             # the next rounds are read and validated in a worker thread while this one is staged
             with Prefetch(entries, catalog, department, "indicators", todo,
                           judged_versions(con, department, "indicators")) as ahead, step_transaction(con) as durable:
@@ -101,7 +103,7 @@ def build_submission_asset(department: str, name_en: str, owner: str) -> dg.Asse
                     outcomes += ingest_department_round(
                         con, durable, warehouse.raw, warehouse.reports_dir, catalog, department, round_key,
                         context.run_id, archive_dir=warehouse.archive_dir, entries=entries,
-                        prefetched=ahead.take(round_key))
+                        prefetched=ahead.take(round_key), with_state=with_state)
             staged = con.execute(
                 "SELECT count(*) FROM submission_rows WHERE department = ? AND round IN (SELECT unnest(?))",
                 [department, list(context.partition_keys)],
@@ -149,12 +151,14 @@ def _ingest_feeds(context: dg.AssetExecutionContext, warehouse: Warehouse, feeds
     entries = scan(warehouse.raw)
     with warehouse.connect() as con:
         todo = {feed: sorted(set(context.partition_keys) | set(rounds_to_rederive(con, *feed))) for feed in feeds}
+        with_state = {feed: rounds_with_state(con, *feed) for feed in feeds}
         with step_transaction(con) as durable:
             for (department, kind), rounds_todo in todo.items():
                 for round_key in rounds_todo:
                     outcomes += ingest_department_round(con, durable, warehouse.raw, warehouse.reports_dir, catalog,
                                                        department, round_key, context.run_id, kind=kind,
-                                                       archive_dir=warehouse.archive_dir, entries=entries)
+                                                       archive_dir=warehouse.archive_dir, entries=entries,
+                                                       with_state=with_state[(department, kind)])
         rows = con.execute("SELECT " + " + ".join(f"(SELECT count(*) FROM {t})" for t in tables)).fetchone()[0]
     return intake_result(context, outcomes, int(rows))
 

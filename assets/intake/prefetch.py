@@ -3,7 +3,8 @@ archived and staged (two cores: one validates, one writes).
 
 Nothing changes in what intake does: each file is still read once (the worker's bytes are the
 bytes staging hashes, archives and stages), validation is the same `validate_bytes`, and every
-write (archive, register, staging) stays on the caller's thread and connection, in the order of
+write (archive, register, staging) stays on the caller's thread (the register through the step's
+`durable` cursor, staging in the step's transaction: staging.step_transaction), in the order of
 the rounds. The worker validates only bytes not judged before (a re-run validates nothing new),
 and keeps at most `ahead` rounds in memory."""
 

@@ -84,10 +84,11 @@ def step_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPy
     con.execute("BEGIN TRANSACTION")
     try:
         yield durable
-        con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    else:
+        con.execute("COMMIT")  # a failed COMMIT has ended the transaction: its own error is raised
     finally:
         durable.close()
 
@@ -169,11 +170,14 @@ def ingest_department_round(
     con: duckdb.DuckDBPyConnection, durable: duckdb.DuckDBPyConnection, raw_dir: Path, reports_dir: Path,
     catalog: Catalog, department: str, round_key: str, run_id: str, kind: str = "indicators",
     archive_dir: Path | None = None, entries: list[Entry] | None = None, prefetched: dict | None = None,
+    with_state: set[str] | None = None,
 ) -> list[FileOutcome]:
     """Archive and validate the department's files of one kind and round, stage the rows of each
     new accepted version, and make the latest accepted version the one in force. Runs inside the
     step's transaction on `con`; `durable` is the cursor step_transaction yields. `prefetched`
-    (prefetch.py): the round's files already read, and validated where their bytes are new."""
+    (prefetch.py): the round's files already read, and validated where their bytes are new.
+    `with_state` (rounds_with_state, read once per step): a round outside it with no file in raw/
+    has nothing to record, so it costs no statement."""
     table, select = STAGING[kind]
     archive_dir = archive_dir or reports_dir.parent / "archive"
     entries = scan(raw_dir) if entries is None else entries
@@ -182,6 +186,8 @@ def ingest_department_round(
     round_in_raw = any(e.round == round_key for e in entries)
     folder_refused = [e for e in entries if e.round == round_key and e.is_folder and e.status == "refused"]
     mine = round_files(entries, department, round_key, kind)
+    if with_state is not None and round_key not in with_state and not mine and not folder_refused:
+        return []  # nothing received, judged or in force for the key: the statements below would find nothing
     present = _read_present(durable, mine, archive_dir, key, run_id, prefetched)
     for e in folder_refused:  # a round folder that is a link: every delivery of the round is refused
         present.append(_Present(e, refusal=f"{e.where}: {e.reason}"))
@@ -268,6 +274,17 @@ def _settle(con, key, where, present: list[_Present], judged: dict, summaries: d
         con.execute(insert, key + [winner[2], winner[3], winner[1], winner[0], winner[4], now, "kept", winner[5], 0,
                                    None, None, run_id])
     return outcomes
+
+
+def rounds_with_state(con: duckdb.DuckDBPyConnection, department: str, kind: str) -> set[str]:
+    """Rounds for which the department's files of a kind have anything recorded: a registered
+    version, a judged one, a file listed or a version in force."""
+    return {r[0] for r in con.execute(
+        """SELECT round FROM history.received_files WHERE department = $d AND kind = $k
+           UNION SELECT round FROM submission_archive WHERE department = $d AND kind = $k
+           UNION SELECT round FROM submission_files WHERE department = $d AND kind = $k
+           UNION SELECT round FROM submission_winners WHERE department = $d AND kind = $k""",
+        {"d": department, "k": kind}).fetchall()}
 
 
 def judged_versions(con: duckdb.DuckDBPyConnection, department: str, kind: str) -> set[tuple[str, str]]:
