@@ -126,7 +126,7 @@ def secondary(out: pd.DataFrame, group: tuple[str, ...], threshold: int, reason:
         counts = g["numerator"].fillna(0)
         others = None
         if has_shares:
-            share = g["is_share"].fillna(False).astype(bool) & g["has_denominator"].fillna(False).astype(bool)
+            share = _flag(g["is_share"]) & _flag(g["has_denominator"])
             if share.any():
                 others = (g["denominator"].fillna(0) - counts).where(share, 0).clip(lower=0)
 
@@ -193,9 +193,15 @@ def links(catalog: pd.DataFrame, pooled: list[list[str]] = ()) -> list[frozenset
     return merged
 
 
+def _flag(column: pd.Series) -> pd.Series:
+    """A yes/no column as plain booleans, an empty cell as no (without pandas' deprecated
+    downcasting of an object column in fillna)."""
+    return column.eq(True).fillna(False).astype(bool)
+
+
 def _empty(cells: pd.DataFrame) -> pd.Series:
     """Cells with nobody in scope (0 / 0): published as such, nothing to protect."""
-    return cells["has_denominator"].fillna(False).astype(bool) & cells["denominator"].fillna(0).eq(0)
+    return _flag(cells["has_denominator"]) & pd.to_numeric(cells["denominator"]).fillna(0).eq(0)
 
 
 def _protected(cells: pd.DataFrame, threshold: int) -> bool:
@@ -205,7 +211,7 @@ def _protected(cells: pd.DataFrame, threshold: int) -> bool:
     if hidden.empty:
         return True
     counts = hidden["numerator"].fillna(0)
-    share = hidden["is_share"].fillna(False).astype(bool) & hidden["has_denominator"].fillna(False).astype(bool)
+    share = _flag(hidden["is_share"]) & _flag(hidden["has_denominator"])
     others = (hidden["denominator"].fillna(0) - counts).where(share, 0).clip(lower=0)
     return len(hidden) >= 2 and counts.sum() >= threshold and (not share.any() or others.sum() >= threshold)
 
