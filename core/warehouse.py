@@ -146,11 +146,12 @@ def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
     history (closing the last connection would too). Should DuckDB refuse, the committed work
     stays in the write-ahead log until the file is next closed, which loses nothing: say so and
     go on."""
-    for db in ("", "history"):  # the connection's own database (named after its file), then the history
+    # the connection's own database (named after its file, so unnamed here), then the history
+    for statement, what in (("CHECKPOINT", "the internal database"), ("CHECKPOINT history", "history")):
         try:
-            con.execute(f"CHECKPOINT {db}".strip())
+            con.execute(statement)
         except duckdb.Error as e:
-            log.warning("checkpoint of %s deferred: %s", db or "the internal database", e)
+            log.warning("checkpoint of %s deferred: %s", what, e)
 
 
 def for_env() -> dict[str, dg.ConfigurableResource]:

@@ -175,7 +175,7 @@ def district_coverage(rows: pd.DataFrame) -> pd.Series:
     """Per (indicator, period, group, district): whether the district is covered, by `T` or by
     both `F` and `M` (subunits are summed, so any subunit's row counts)."""
     sexes = rows.groupby(COMPLETENESS_CELL + ["district"])["sex"].agg(frozenset)
-    return sexes.map(lambda sx: "T" in sx or {"F", "M"} <= sx)
+    return sexes.map(_both_sexes)
 
 
 def _gap_pairs(catalog: Catalog, department: str) -> dict[str, set[tuple[str, str]]]:
